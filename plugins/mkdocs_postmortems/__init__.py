@@ -1,0 +1,3 @@
+"""mkdocs-postmortems: a searchable archive of blameless post-mortems."""
+
+__version__ = "0.1.0"

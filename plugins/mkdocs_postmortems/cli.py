@@ -1,0 +1,204 @@
+"""The `postmortems` command: a thin click shell over the same core as the plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import scaffold
+from .archive import Archive, open_archive
+from .findings import format_findings, has_errors
+from .loader import discover, display_path, is_postmortem
+from .model import json_schema
+from .rules import catalogue
+from .settings import Settings, today
+
+
+@dataclass
+class Project:
+    docs_dir: Path
+    settings: Settings
+
+
+def _project(config_file: str | None) -> Project:
+    """Read mkdocs.yml through MkDocs itself, so the CLI sees exactly what a build sees."""
+    path = Path(config_file or "mkdocs.yml")
+    if not path.exists():
+        if config_file:
+            raise click.UsageError(f"{path}: no such config file")
+        fallback = Path("postmortems")
+        if fallback.is_dir():
+            return Project(fallback, Settings())
+        raise click.UsageError(
+            "no mkdocs.yml here and no PATH given; run from the archive's root or pass files"
+        )
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from .config import to_settings
+
+    try:
+        config = load_config(config_file=str(path))
+    except ConfigurationError as exc:
+        raise click.UsageError(f"{path}: {exc}") from exc
+    plugin = config.plugins.get("postmortems")
+    try:
+        settings = to_settings(
+            plugin.config if plugin else None, use_directory_urls=config.use_directory_urls
+        )
+    except ValueError as exc:
+        raise click.UsageError(f"{path}: plugin postmortems: {exc}") from exc
+    return Project(Path(config.docs_dir), settings)
+
+
+def load_archive(config_file: str | None) -> Archive:
+    project = _project(config_file)
+    return open_archive(project.docs_dir, project.settings, today())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mkdocs-postmortems")
+def main() -> None:
+    """Check, start, search and report on blameless post-mortems."""
+
+
+config_option = click.option(
+    "-f", "--config-file", default=None, help="The mkdocs.yml to read (default: ./mkdocs.yml)."
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+)
+@config_option
+def check(paths: tuple[Path, ...], fmt: str, config_file: str | None) -> None:
+    """Validate and lint post-mortems (default: the docs_dir of mkdocs.yml).
+
+    Exit 0 when there are no errors, 1 when there are, 2 on a usage error.
+    """
+    project = _project(config_file)
+    wanted: set[str] | None = None
+    extra: list[Path] = []
+    if paths:
+        wanted = set()
+        for given in paths:
+            for path in _expand(given, project):
+                wanted.add(display_path(path))
+                if not _inside(path, project.docs_dir):
+                    extra.append(path)
+    files = None
+    if extra:
+        files = [p for p, _ in discover(project.docs_dir, project.settings.exclude)] + extra
+    archive = open_archive(project.docs_dir, project.settings, today(), paths=files)
+    findings = archive.findings
+    files = len(archive.entries)
+    if wanted is not None:
+        findings = [f for f in findings if f.path in wanted]
+        files = len(wanted)
+    click.echo(format_findings(findings, files, fmt))
+    sys.exit(1 if has_errors(findings) else 0)
+
+
+def _expand(given: Path, project: Project) -> list[Path]:
+    if given.is_dir():
+        return [p for p, _ in discover(given, project.settings.exclude)]
+    if _inside(given, project.docs_dir):
+        src_uri = given.resolve().relative_to(project.docs_dir.resolve()).as_posix()
+        return [given] if is_postmortem(src_uri, project.settings.exclude) else []
+    return [given]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+@main.command()
+@click.argument("title")
+@click.option("--severity", required=True, help="SEV1..SEV4 (or the configured levels).")
+@click.option("--service", "services", multiple=True, required=True, help="Repeatable.")
+@click.option("--tag", "tags", multiple=True, help="Repeatable.")
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Incident start date (default: today).",
+)
+@config_option
+def new(
+    title: str,
+    severity: str,
+    services: tuple[str, ...],
+    tags: tuple[str, ...],
+    date: dt.datetime | None,
+    config_file: str | None,
+) -> None:
+    """Start a post-mortem from the template, with the next free id."""
+    project = _project(config_file)
+    if severity not in project.settings.severities:
+        raise click.BadParameter(
+            f"{severity!r}; use one of {', '.join(project.settings.severities)}",
+            param_hint="--severity",
+        )
+    archive = open_archive(project.docs_dir, project.settings, today())
+    day = date.date() if date else today()
+    try:
+        path = scaffold.write_new(
+            archive, project.docs_dir, title, severity, list(services), list(tags), day
+        )
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc.filename} already exists; choose another title") from exc
+    click.echo(display_path(path))
+    similar = scaffold.similar_to(archive, list(services), list(tags), title)
+    if similar:
+        click.echo("\nSimilar past incidents, to start from what is known:", err=True)
+        for entry, reason in similar:
+            pm = entry.pm
+            assert pm is not None
+            click.echo(f"  {pm.id}  {pm.date}  {pm.severity}  {pm.title}  ({reason})", err=True)
+
+
+@main.command()
+@config_option
+def schema(config_file: str | None) -> None:
+    """Print the JSON Schema of the front-matter (for editors)."""
+    severities = Settings().severities
+    if config_file or Path("mkdocs.yml").exists():
+        severities = _project(config_file).settings.severities
+    click.echo(json.dumps(json_schema(severities), indent=2))
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List the rule catalogue, or explain one rule (e.g. `postmortems rules BL101`)."""
+    known = {r.code: r for r in catalogue()}
+    if code is None:
+        for entry in known.values():
+            click.echo(f"{entry.code}  {entry.name:<34} {entry.message}")
+        return
+    entry = known.get(code.upper())
+    if entry is None:
+        raise click.UsageError(f"unknown rule {code!r}; `postmortems rules` lists them")
+    click.echo(f"{entry.code} {entry.name}  [{entry.severity}]\n")
+    click.echo(entry.message + "\n")
+    click.echo(entry.explanation)
+    if entry.example:
+        click.echo(f"\nExample:\n    {entry.example}")
+    if entry.rewrite:
+        click.echo(f"\nBlameless rewrite:\n    {entry.rewrite}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Optional features register their hooks with `site` when imported here."""

@@ -1,0 +1,150 @@
+"""The MkDocs plugin: wires MkDocs events to the core. No archive logic lives here."""
+
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from . import site
+from .archive import Archive, Entry
+from .config import PostmortemsConfig, to_settings
+from .findings import Finding
+from .loader import is_postmortem
+from .render import ASSETS, Page, Renderer
+from .settings import Settings, today
+
+log = get_plugin_logger(__name__)
+
+CSS = "assets/postmortems/postmortems.css"
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serve = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.settings: Settings | None = None
+        self.archive: Archive | None = None
+        self.renderer: Renderer | None = None
+        self.entries: dict[str, Entry] = {}
+        self.pages: dict[str, Page] = {}
+        self.home: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._reset()  # `mkdocs serve` keeps this object across rebuilds
+        if not self.config.enabled:
+            return None
+        self.settings = to_settings(
+            self.config, serve=self.serve, use_directory_urls=config.use_directory_urls
+        )
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.settings is None:
+            return None
+        settings = self.settings
+        sources = [
+            (Path(f.abs_src_path), f.src_uri)
+            for f in files.documentation_pages()
+            if f.abs_src_path and is_postmortem(f.src_uri, settings.exclude)
+        ]
+        self.archive = site.build_archive(sources, settings, today(), Path(config.docs_dir))
+        _log_findings(self.archive.findings)
+        self.renderer = Renderer(self.archive, _custom_dirs(config), config.use_directory_urls)
+        for entry in self.archive.entries:
+            file = files.get_file_from_path(entry.doc.src_uri)
+            if file is None:
+                continue
+            if settings.audience == "public" and not self.archive.shows(entry):
+                files.remove(file)  # not in the public edition at all
+                continue
+            file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
+            self.entries[entry.doc.src_uri] = entry
+        for page in site.pages(self.archive, Path(config.docs_dir)):
+            if files.get_file_from_path(page.src_uri) is not None:
+                continue  # the author wrote this page; keep theirs
+            inclusion = (
+                InclusionLevel.UNDEFINED
+                if page.src_uri.endswith("index.md")
+                else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(
+                File.generated(
+                    config, page.src_uri, content=f"# {page.title}\n", inclusion=inclusion
+                )
+            )
+            self.pages[page.src_uri] = page
+        self.home = next(
+            (f.src_uri for f in files.documentation_pages() if f.src_uri == "index.md"), None
+        )
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        src_uri = page.file.src_uri
+        entry = self.entries.get(src_uri)
+        if entry is not None and entry.pm is not None:
+            page.title = html.escape(entry.pm.title)  # the theme's Jinja does not autoescape
+            page.meta["description"] = entry.pm.summary
+            return site.prepare_body(markdown, self.archive)  # type: ignore[arg-type]
+        generated = self.pages.get(src_uri)
+        if generated is not None:
+            page.title = html.escape(generated.title)
+        return None
+
+    def on_page_content(
+        self, html_text: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.renderer is None:
+            return None
+        src_uri = page.file.src_uri
+        entry = self.entries.get(src_uri)
+        if entry is not None:
+            return site.render_postmortem(self.renderer, entry, html_text, page.url)
+        generated = self.pages.get(src_uri)
+        if generated is not None:
+            return str(self.renderer.render(generated.template, page.url, **generated.context))
+        if src_uri == self.home:
+            return html_text + site.render_home(self.renderer, page.url)
+        return site.render_other(self.renderer, src_uri, html_text, page.url)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.archive is None or self.renderer is None:
+            return
+        target = Path(config.site_dir) / "assets" / "postmortems"
+        target.mkdir(parents=True, exist_ok=True)
+        for asset in sorted(ASSETS.iterdir()):
+            shutil.copyfile(asset, target / asset.name)
+        site.write_outputs(self.archive, self.renderer, Path(config.site_dir), config)
+
+
+def _custom_dirs(config: MkDocsConfig) -> list[Path]:
+    custom = config.theme.custom_dir
+    return [Path(custom)] if custom else []
+
+
+def _log_findings(findings: list[Finding]) -> None:
+    """Errors fail `mkdocs build --strict` with the same lines `postmortems check` prints."""
+    for finding in findings:
+        text = f"{finding.location} {finding.code} {finding.message}"
+        if finding.suggestion:
+            text += f" (suggestion: {finding.suggestion})"
+        if finding.severity == "error":
+            log.error(text)
+        else:
+            log.warning(text)

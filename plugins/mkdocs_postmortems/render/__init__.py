@@ -1,0 +1,152 @@
+"""HTML for post-mortem pages and generated pages, from Jinja templates.
+
+Our own Jinja environment autoescapes everything (MkDocs' does not), so every
+string from a post-mortem is escaped wherever it shows. Templates live in
+`templates/postmortems/` and a team overrides any of them by putting a file of
+the same name under `overrides/postmortems/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from ..archive import Archive, Entry, slug
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@dataclass
+class Page:
+    """A page the plugin adds to the site; its HTML comes from `template`."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+def relative(target: str, base: str) -> str:
+    """A link from the page at `base` to `target`, both site-root-relative URLs."""
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base_dir)
+    if target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "—"
+    value = round(value)
+    if value < 60:
+        return f"{value} min"
+    hours, rest = divmod(value, 60)
+    if hours < 48:
+        return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+class Renderer:
+    def __init__(
+        self,
+        archive: Archive,
+        custom_dirs: list[Path] | None = None,
+        use_directory_urls: bool = True,
+    ) -> None:
+        self.archive = archive
+        loaders: list[Any] = [FileSystemLoader([str(d) for d in custom_dirs or []])]
+        loaders.append(PackageLoader("mkdocs_postmortems", "render/templates"))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(["html", "xml"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(minutes=minutes, number=number, slug=slug)
+        self.env.globals.update(
+            archive=archive,
+            settings=archive.settings,
+            today=archive.today,
+            hidden=archive.settings.hidden_fields,
+        )
+        self.use_directory_urls = use_directory_urls
+        self.extensions: dict[str, Callable[..., dict[str, Any]]] = {}
+
+    def page_url(self, src_uri: str) -> str:
+        stem = src_uri.removesuffix(".md")
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
+
+    def render(self, template: str, page_url: str, **context: Any) -> Markup:
+        def url(target: str) -> str:
+            return relative(target, page_url)
+
+        def pm_url(entry: Entry) -> str:
+            return url(entry.url)
+
+        def service_url(name: str) -> str:
+            return url(self.page_url(f"services/{slug(name)}.md"))
+
+        def tag_url(name: str) -> str:
+            return url(self.page_url(f"tags/{slug(name)}.md"))
+
+        def severity_url(level: str) -> str:
+            return url(self.page_url(f"severity/{slug(level)}.md"))
+
+        def page(src_uri: str) -> str:
+            return url(self.page_url(src_uri))
+
+        html = self.env.get_template(template).render(
+            url=url,
+            pm_url=pm_url,
+            service_url=service_url,
+            tag_url=tag_url,
+            severity_url=severity_url,
+            page=page,
+            page_url=page_url,
+            **context,
+        )
+        return Markup(html)
+
+    def postmortem(self, entry: Entry, body_html: str, page_url: str, **extra: Any) -> Markup:
+        return self.render(
+            "postmortems/postmortem.html",
+            page_url,
+            entry=entry,
+            pm=entry.pm,
+            body=Markup(body_html),
+            shown=self.archive.shows(entry),
+            **extra,
+        )
+
+    def generated(self, page: Page) -> Markup:
+        return self.render(page.template, self.page_url(page.src_uri), **page.context)
+
+
+def months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
+    """The last `count` calendar months up to today's, oldest first."""
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))

@@ -1,0 +1,1 @@
+"""AI: the quality of action items. (Filled in by the blameless-linter work.)"""

@@ -1,0 +1,1 @@
+"""BL: blameless language. (Filled in by the blameless-linter work.)"""
