@@ -38,13 +38,13 @@ def _project(config_file: str | None) -> Project:
             "no mkdocs.yml here and no PATH given; run from the archive's root or pass files"
         )
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from .config import to_settings
 
     try:
         config = load_config(config_file=str(path))
-    except ConfigurationError as exc:
+    except (ConfigurationError, Abort) as exc:
         raise click.UsageError(f"{path}: {exc}") from exc
     plugin = config.plugins.get("postmortems")
     try:

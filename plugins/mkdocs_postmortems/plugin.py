@@ -69,8 +69,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             file = files.get_file_from_path(entry.doc.src_uri)
             if file is None:
                 continue
-            if settings.audience == "public" and not self.archive.shows(entry):
-                files.remove(file)  # not in the public edition at all
+            unreadable = not entry.doc.text and any(f.code == "PM102" for f in entry.findings)
+            if unreadable or (settings.audience == "public" and not self.archive.shows(entry)):
+                files.remove(file)  # undecodable, or not in the public edition at all
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
             self.entries[entry.doc.src_uri] = entry
