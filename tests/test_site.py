@@ -21,7 +21,9 @@ def read(site: Path, path: str) -> str:
 
 
 def text_of(html: str) -> str:
-    """Roughly what a reader sees: tags dropped, whitespace collapsed."""
+    """Roughly what a reader sees of the article: tags dropped, whitespace collapsed."""
+    if "<article" in html:
+        html = html[html.index("<article") : html.index("</article>")]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
@@ -47,9 +49,11 @@ def test_postmortem_page_has_header_card_and_action_items(example_site: Path) ->
 
 def test_indexes_exist_and_list_published_incidents(example_site: Path) -> None:
     services = text_of(read(example_site, "services/index.html"))
-    assert re.search(r"payments 2 SEV2 2026-02-17", services)  # the in-review one is left out
+    assert "payments 3 SEV2 2026-02-17" in services  # the in-review 2026-09-14 one is left out
     payments = read(example_site, "services/payments/index.html")
-    assert payments.index("2026-02-17") < payments.index("2025-09-30") < payments.index("2025-01-21")
+    incidents = payments[: payments.index("Open action items")]
+    dates = re.findall(r"<time datetime=\"([\d-]+)\">", incidents)
+    assert dates == ["2026-02-17", "2025-09-30", "2025-01-21"]
     assert "Open action items" in payments and "PAY-611" in payments
     assert "#connection-pool" in read(example_site, "tags/index.html")
     sev1 = text_of(read(example_site, "severity/sev1/index.html"))
@@ -89,16 +93,16 @@ def test_drafts_are_marked_and_left_out_of_indexes(example_site: Path, tmp_path:
 
 def test_postmortems_stay_out_of_the_navigation(example_site: Path) -> None:
     home = read(example_site, "index.html")
-    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
-    nav = nav[: nav.index("</nav>")]
-    assert 'href="services/"' in nav and 'href="archive/"' in nav
-    assert "payments-retry-storm" not in nav and "/20" not in nav
+    nav = home[home.index('<nav class="md-nav md-nav--primary') : home.index("md-nav--secondary")]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert "services/" in links and "archive/" in links
+    assert not [link for link in links if link.startswith("20")]
 
 
 def test_strict_build_of_the_example_gives_no_warnings(tmp_path: Path) -> None:
     result = build_site(ROOT, tmp_path / "site")
     assert result.returncode == 0
-    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert not re.search(r"^(WARNING|ERROR)\s+-", result.stderr, re.M), result.stderr
 
 
 XSS = "<script>alert(1)</script>"
@@ -202,7 +206,7 @@ def test_indexes_work_without_javascript(browser, example_url: str) -> None:
     page = context.new_page()
     page.goto(example_url + "services/")
     page.get_by_role("link", name="payments", exact=True).click()
-    assert page.locator("table.pm-incidents tbody tr").count() == 2
+    assert page.locator("table.pm-incidents tbody tr").count() == 3
     context.close()
 
 

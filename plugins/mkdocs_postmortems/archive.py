@@ -7,12 +7,15 @@ Data flows one way: `read` (load + validate) → `lint` (rules) → `build`
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from .findings import Finding
 from .loader import Document, discover, display_path, load
@@ -145,6 +148,28 @@ class Recurrence:
     not_done: list[ActionItem]
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _gc_paused(func: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Reading and linting allocate millions of objects but no garbage cycles; the cyclic
+    collector would rescan the growing heap over and over (half the time of `check`)."""
+
+    @functools.wraps(func)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_gc_paused
 def read(
     files: Iterable[tuple[Path, str]], settings: Settings, cwd: Path | None = None
 ) -> list[Entry]:
@@ -159,6 +184,7 @@ def read(
     return entries
 
 
+@_gc_paused
 def lint(entries: list[Entry], settings: Settings, extra: object = None) -> list[Finding]:
     """Run the rule catalogue; keep each entry's findings on it; honour suppressions."""
     selection = Selection(settings)
@@ -181,6 +207,8 @@ class Archive:
     settings: Settings
     today: dt.date
     entries: list[Entry]
+    # what ARCHIVE_HOOKS found (e.g. reading lists); values with `.findings` report them here
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def valid(self) -> list[Entry]:
@@ -261,7 +289,7 @@ class Archive:
     def recurrence_state(self, entry: Entry) -> Recurrence | None:
         """For "this happened before": the earlier incident and how its action items fared."""
         earlier = self.by_id.get(entry.pm.recurrence_of or "") if entry.pm else None
-        if earlier is None or earlier.pm is None:
+        if earlier is None or earlier.pm is None or not self.shows(earlier):
             return None
         items = earlier.pm.action_items
         return Recurrence(
@@ -282,7 +310,8 @@ class Archive:
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted(f for e in self.entries for f in e.findings)
+        other = [f for value in self.extra.values() for f in getattr(value, "findings", ())]
+        return sorted([f for e in self.entries for f in e.findings] + other)
 
 
 def open_archive(
@@ -291,15 +320,20 @@ def open_archive(
     today: dt.date,
     paths: list[Path] | None = None,
     cwd: Path | None = None,
+    hooks: Iterable[Callable[[list[Entry], Settings, Path], Any]] = (),
 ) -> Archive:
-    """Read, lint and index a folder of post-mortems (what `postmortems check` runs)."""
+    """Read, lint and index a folder of post-mortems (what `postmortems check` runs).
+
+    `hooks` are site.ARCHIVE_HOOKS (reading lists...): their findings are the archive's too.
+    """
     if paths is None:
         files = list(discover(docs_dir, settings.exclude))
     else:
         files = [(p, _src_uri(p, docs_dir)) for p in paths]
     entries = read(files, settings, cwd)
-    lint(entries, settings)
-    return Archive(settings, today, entries)
+    extra = {hook.__name__: hook(entries, settings, docs_dir) for hook in hooks}
+    lint(entries, settings, extra)
+    return Archive(settings, today, entries, extra)
 
 
 def _src_uri(path: Path, docs_dir: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import scaffold
+from . import metrics, scaffold
 from .archive import Archive, open_archive
 from .findings import format_findings, has_errors
 from .loader import discover, display_path, is_postmortem
@@ -100,7 +100,11 @@ def check(paths: tuple[Path, ...], fmt: str, config_file: str | None) -> None:
     files = None
     if extra:
         files = [p for p, _ in discover(project.docs_dir, project.settings.exclude)] + extra
-    archive = open_archive(project.docs_dir, project.settings, today(), paths=files)
+    from . import site  # the build's ARCHIVE_HOOKS (reading lists...) are checked too
+
+    archive = open_archive(
+        project.docs_dir, project.settings, today(), paths=files, hooks=site.ARCHIVE_HOOKS
+    )
     findings = archive.findings
     files = len(archive.entries)
     if wanted is not None:
@@ -198,6 +202,109 @@ def rules(code: str | None) -> None:
         click.echo(f"\nExample:\n    {entry.example}")
     if entry.rewrite:
         click.echo(f"\nBlameless rewrite:\n    {entry.rewrite}")
+
+
+@main.command()
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["open", "in-progress", "done", "wont-do", "overdue"]),
+    help="The item's status; overdue = open or in progress past its due date. Repeatable.",
+)
+@click.option("--owner", default=None, help="Owner handle, with or without @, any case.")
+@click.option("--service", default=None, help="Only items of post-mortems on this service.")
+@click.option("--overdue", is_flag=True, help="Only overdue items.")
+@click.option("--stale", is_flag=True, help="Only items overdue by more than stale_after_days.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@config_option
+def actions(
+    statuses: tuple[str, ...],
+    owner: str | None,
+    service: str | None,
+    overdue: bool,
+    stale: bool,
+    fmt: str,
+    config_file: str | None,
+) -> None:
+    """List action items of published post-mortems, most overdue first (monthly review)."""
+    archive = load_archive(config_file)
+    rows = metrics.select_rows(
+        metrics.action_rows(archive), statuses, owner, service, overdue=overdue, stale=stale
+    )
+    if fmt == "json":
+        records = [metrics.action_record(r) for r in rows]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.get_binary_stream("stdout").write(metrics.actions_csv(rows).encode("utf-8"))
+    else:
+        click.echo(metrics.actions_table(rows))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@config_option
+def stats(as_json: bool, config_file: str | None) -> None:
+    """The practice's figures, as on /metrics/: completion, recurrence, time to post-mortem."""
+    figures = metrics.compute(load_archive(config_file))
+    if as_json:
+        click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(metrics.stats_text(figures))
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list with scores.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@config_option
+def search(query: tuple[str, ...], as_json: bool, limit: int, config_file: str | None) -> None:
+    """Search the archive with the finder's query language (built from the files).
+
+    \b
+    Words, "phrases", service:, tag:, severity:, year:, status:, and - to exclude:
+        postmortems search 'service:payments timeout -tag:dns'
+    The words of QUERY may also come unquoted; a phrase needs shell quotes: '"a phrase"'.
+    Exit 2 on a query it cannot run (e.g. an unknown field).
+    """
+    from .search import QueryError, build, parse, run
+
+    try:
+        parsed = parse(" ".join(query))
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    archive = load_archive(config_file)
+    index, meta = build(archive)
+    by_id = archive.by_id
+    rows = []
+    for hit in run(index, meta, parsed)[:limit]:
+        pm_id = meta["docs"][hit.position][0]
+        entry = by_id[pm_id]
+        pm = entry.pm
+        assert pm is not None
+        rows.append(
+            {
+                "id": pm.id,
+                "date": pm.date.isoformat(),
+                "severity": pm.severity,
+                "title": pm.title,
+                "path": entry.doc.path,
+                "score": round(hit.score, 6),
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}  {row['date']}  {row['severity']}  {row['title']}  {row['path']}")
+    if not rows:
+        click.echo("no post-mortem matches", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import AnchorLink
 
 from . import site
 from .archive import Archive, Entry
@@ -75,6 +76,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
             self.entries[entry.doc.src_uri] = entry
+        for src_uri in site.not_in_nav(self.archive):
+            if (file := files.get_file_from_path(src_uri)) is not None:
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # e.g. reading lists: their index links
         for page in site.pages(self.archive, Path(config.docs_dir)):
             if files.get_file_from_path(page.src_uri) is not None:
                 continue  # the author wrote this page; keep theirs
@@ -100,12 +104,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
         if entry is not None and entry.pm is not None:
-            page.title = html.escape(entry.pm.title)  # the theme's Jinja does not autoescape
-            page.meta["description"] = entry.pm.summary
+            # the theme's Jinja does not autoescape, and prints meta.title and
+            # meta.description as they are
+            page.meta["title"] = page.title = html.escape(entry.pm.title)
+            page.meta["description"] = html.escape(entry.pm.summary)
+            page.meta.setdefault("hide", ["navigation"])  # the archive is reached by its indexes
             return site.prepare_body(markdown, self.archive)  # type: ignore[arg-type]
         generated = self.pages.get(src_uri)
         if generated is not None:
-            page.title = html.escape(generated.title)
+            page.meta["title"] = page.title = html.escape(generated.title)
+            page.meta["hide"] = ["navigation"]
+            if not src_uri.endswith("index.md"):
+                # a listing of other pages (a service, a tag, a year): in the search index it
+                # would match every query, and parsing it cost a third of the build
+                page.meta["search"] = {"exclude": True}
         return None
 
     def on_page_content(
@@ -116,6 +128,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
         if entry is not None:
+            if entry.pm is not None:
+                for anchor, title in site.APPENDED_SECTIONS:
+                    page.toc.items.append(AnchorLink(title, anchor, 2))
             return site.render_postmortem(self.renderer, entry, html_text, page.url)
         generated = self.pages.get(src_uri)
         if generated is not None:

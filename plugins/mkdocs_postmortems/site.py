@@ -50,6 +50,15 @@ def pages(archive: Archive, docs_dir: Path) -> list[Page]:
     return generated_pages(archive)
 
 
+def not_in_nav(archive: Archive) -> list[str]:
+    """Pages authors wrote that a feature links from its own index (reading lists)."""
+    extra = archive.extra.values()
+    return sorted(uri for value in extra for uri in getattr(value, "not_in_nav", ()))
+
+
+# Headings the post-mortem template adds after the body, for the page's table of contents.
+APPENDED_SECTIONS: list[tuple[str, str]] = [("action-items", "Action items")]
+
 BAR = '<span class="pm-redacted" role="img" aria-label="redacted">████████</span>'
 
 

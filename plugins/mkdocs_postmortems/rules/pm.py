@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model import TIMESTAMPS
+from ..archive import REDACT
 from . import Hit, declare, rule
 
 if TYPE_CHECKING:
@@ -330,3 +333,43 @@ def recurrence_exists(entries: list[Entry], settings: Settings, extra: object) -
                 f"recurrence_of `{target}` does not exist; fix or remove it",
                 path=entry.doc.path,
             )
+
+
+@rule(
+    "PM601",
+    "internal-term-in-public",
+    "A public post-mortem mentions an internal name outside a redaction mark.",
+    "Post-mortems marked `visibility: public` are published to customers. Internal host "
+    "names, customer names and other terms listed in `internal_terms` must be inside "
+    "`<!-- redact -->...<!-- /redact -->` in the body (the public edition shows a black bar) "
+    "or left out of the front-matter.",
+    example="The primary db-prod-01.corp.example ran out of disk.",
+    rewrite="The primary <!-- redact -->db-prod-01.corp.example<!-- /redact --> ran out of disk.",
+    severity="warning",
+)
+def internal_terms(entry: Entry, settings: Settings) -> Iterator[Hit]:
+    if entry.pm.visibility != "public" or not settings.internal_terms:
+        return
+    pattern = _terms_pattern(tuple(settings.internal_terms))
+    # blank out redacted text, keeping line and column positions
+    text = REDACT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), entry.doc.text)
+    for match in pattern.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        in_body = line >= entry.doc.body_line
+        where = (
+            "wrap it in <!-- redact -->...<!-- /redact -->"
+            if in_body
+            else "remove it from the front-matter (redaction marks work in the body only)"
+        )
+        yield Hit(
+            line,
+            column,
+            f"public post-mortem mentions internal term `{match.group(0)}`; {where}",
+        )
+
+
+@functools.cache
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
