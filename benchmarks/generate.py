@@ -936,8 +936,9 @@ def _render(
     tags = list(dict.fromkeys(rng.sample(sc.tags, rng.randint(2, 4)) + rng.sample(TAGS, 2)))
     writers = rng.sample(PEOPLE, rng.randint(1, 3))
 
+    opening = _fill(rng.choice(sc.summary), slots)  # the body's summary repeats it
     summary = (
-        _fill(rng.choice(sc.summary), slots)
+        opening
         + " "
         + _fill(
             f"Responders {rng.choice(sc.fix)}; service recovered after {duration} minutes.", slots
@@ -1026,7 +1027,7 @@ def _render(
         fm.append(f"recurrence_of: {rng.choice(candidates).id}")
     fm.append("---")
 
-    body = _body(rng, sc, slots, started, detected, mitigated, resolved)
+    body = _body(rng, sc, slots, opening, started, detected, mitigated, resolved)
     stem = f"{incident.date.isoformat()}-{_slugify(title)}"
     return stem, "\n".join(fm) + "\n" + body
 
@@ -1053,6 +1054,7 @@ def _body(
     rng: random.Random,
     sc: Scenario,
     slots: _Slots,
+    opening: str,
     started: dt.datetime,
     detected: dt.datetime,
     mitigated: dt.datetime,
@@ -1061,7 +1063,7 @@ def _body(
     def pick(pool: list[str], k: int) -> list[str]:
         return [_fill(s, slots) for s in rng.sample(pool, min(k, len(pool)))]
 
-    summary = [_fill(rng.choice(sc.summary), slots), *pick(sc.symptoms, 1)]
+    summary = [opening, *pick(sc.symptoms, 1)]
     impact = pick(IMPACT_LINES, rng.randint(2, 4))
     timeline = [
         (started, "First symptoms: " + _lower_first(_fill(rng.choice(sc.symptoms), slots))),

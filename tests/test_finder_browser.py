@@ -223,10 +223,12 @@ def test_material_header_search_finds_postmortems_and_generated_pages(
     page.keyboard.type("retry storm")
     result = page.locator(".md-search-result__item a[href*='2025-01-21-payments-connection-pool']")
     result.first.wait_for()
+    # The home page's generated sections are indexed too. (Listing pages such as
+    # services/x/ are left out of Material's index by the plugin: find/ searches them.)
     page.fill("input.md-search__input", "")
-    page.keyboard.type("postgres-primary")
-    page.locator(".md-search-result__item a[href*='services/postgres-primary']").first.wait_for()
-    tab.shot("material-search-generated-page")  # last: a full-page shot resizes the viewport
+    page.keyboard.type("latest incidents")
+    page.locator(".md-search-result__item a[href*='#latest-incidents']").first.wait_for()
+    tab.shot("material-search")  # last: a full-page shot resizes the viewport
     assert tab.errors == []
 
 
@@ -243,7 +245,7 @@ def test_index_files_are_written_and_lunr_comes_from_mkdocs(example_site: Path) 
     index = json.loads((example_site / "search/postmortems-index.json").read_text("utf-8"))
     docs = json.loads((example_site / "search/postmortems-docs.json").read_text("utf-8"))
     assert index["version"] == "2.3.9"
-    assert index["fields"] == ["title", "services", "tags", "summary", "body"]
+    assert index["fields"] == ["title", "keywords", "summary", "body"]
     assert [d[0] for d in docs["docs"]][:2] == ["INC-2026-08-19-001", "INC-2026-07-08-001"]
     copied = example_site / "assets/postmortems/lunr.js"
     assert copied.read_bytes() == lunr_js().read_bytes()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-
 from conftest import make_project, run_cli
 from test_format import GOOD
 
@@ -15,8 +14,19 @@ from test_format import GOOD
 def test_new_writes_a_draft_with_the_next_free_id_that_passes_check(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"2026/2026-04-12-eu-login.md": GOOD})
     result = run_cli(
-        "new", "Checkout: 502s <after> deploy", "--severity", "SEV2", "--service", "checkout",
-        "--service", "payments", "--tag", "deploy", "--date", "2026-04-12", cwd=project,
+        "new",
+        "Checkout: 502s <after> deploy",
+        "--severity",
+        "SEV2",
+        "--service",
+        "checkout",
+        "--service",
+        "payments",
+        "--tag",
+        "deploy",
+        "--date",
+        "2026-04-12",
+        cwd=project,
     )
     assert result.returncode == 0, result.stderr
     path = project / result.stdout.strip()
@@ -59,7 +69,13 @@ def test_schema_is_valid_json_schema_and_validates_the_examples() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["properties"]["severity"]["enum"] == ["SEV1", "SEV2", "SEV3", "SEV4"]
     assert set(schema["required"]) == {
-        "id", "title", "date", "severity", "status", "summary", "services"
+        "id",
+        "title",
+        "date",
+        "severity",
+        "status",
+        "summary",
+        "services",
     }
     validator = jsonschema.Draft202012Validator(schema, format_checker=None)
     examples = sorted(Path("postmortems").glob("20*/*.md"))
@@ -68,8 +84,16 @@ def test_schema_is_valid_json_schema_and_validates_the_examples() -> None:
         meta = yaml.load(path.read_text().split("---")[1], Loader=yaml.BaseLoader)
         errors = [e.message for e in validator.iter_errors(_json_types(meta))]
         assert errors == [], (path, errors)
-    bad = {"id": "x", "title": "t", "date": "2026-01-01", "severity": "SEV9", "status": "done",
-           "summary": "s", "services": "payments", "sevirity": 1}
+    bad = {
+        "id": "x",
+        "title": "t",
+        "date": "2026-01-01",
+        "severity": "SEV9",
+        "status": "done",
+        "summary": "s",
+        "services": "payments",
+        "sevirity": 1,
+    }
     messages = " ".join(e.message for e in validator.iter_errors(bad))
     assert "'SEV9' is not one of" in messages and "'sevirity' was unexpected" in messages
 

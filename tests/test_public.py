@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, build_site, make_project, run_cli
 from test_format import GOOD
 
@@ -58,7 +57,9 @@ def forms(value: str) -> set[str]:
 def test_example_has_public_postmortems_with_redactions() -> None:
     public = [m for m, _ in examples() if m.get("visibility") == "public"]
     assert len(public) >= 2
-    assert any("<!-- redact -->" in body for m, body in examples() if m.get("visibility") == "public")
+    assert any(
+        "<!-- redact -->" in body for m, body in examples() if m.get("visibility") == "public"
+    )
 
 
 def test_no_internal_postmortem_leaks_into_the_public_site(public_site: Path) -> None:
@@ -99,8 +100,11 @@ def test_internal_fields_are_dropped(public_site: Path) -> None:
             if item.get("ticket"):
                 assert not any(item["ticket"] in t for t in files.values()), item["ticket"]
         revenue = meta.get("impact", {}).get("revenue_usd")
-        page_name = next(n for n, t in files.items() if n.endswith("index.html") and meta["id"] in t
-                         and n.startswith(str(meta["date"].year)))
+        page_name = next(
+            n
+            for n, t in files.items()
+            if n.endswith("index.html") and meta["id"] in t and n.startswith(str(meta["date"].year))
+        )
         page = files[page_name]
         assert "Revenue impact" not in page and "Authors" not in page
         assert ">Owner<" not in page and ">Ticket<" not in page
@@ -128,8 +132,9 @@ def test_check_warns_about_internal_terms_in_public_postmortems(tmp_path: Path) 
         ("PM601", 9, 3, "warning"),
         ("PM601", 40, 1, "warning"),
     ]
-    assert "internal term `db-prod-07.internal.example`; remove it from the front-matter" in (
-        findings[0]["message"]
+    assert (
+        "internal term `db-prod-07.internal.example`; remove it from the front-matter"
+        in (findings[0]["message"])
     )
     assert "`Acme Corp`; wrap it in <!-- redact -->" in findings[1]["message"]
     assert result.returncode == 0  # a warning

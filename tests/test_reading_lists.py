@@ -254,3 +254,18 @@ def test_without_javascript_the_list_still_reads(browser, example_url: str) -> N
     assert not page.locator("progress.pm-rl-bar").is_visible()
     assert not page.get_by_label("I have read this").first.is_visible()
     context.close()
+
+
+def test_public_edition_lists_only_public_postmortems(tmp_path: Path) -> None:
+    files = {**ARCHIVE, "reading-lists/team.md": GOOD}
+    files["2025/a.md"] = files["2025/a.md"].replace(
+        "services: [payments]", "services: [payments]\nvisibility: public"
+    )
+    root = make_project(tmp_path, files)
+    result = build_site(root, tmp_path / "site", env={"POSTMORTEMS_AUDIENCE": "public"})
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site/reading-lists/team/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-pm-id="([^"]+)"', html) == ["INC-A"]
+    assert "1 post-mortem · about 1 min of reading" in text_of(html)
+    for internal in ("INC-B", "INC-C", "Bravo outage", "The big one."):
+        assert internal not in html

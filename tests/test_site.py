@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EPOCH, ROOT, build_site, make_project
 from test_format import GOOD
 
@@ -31,8 +30,14 @@ def test_postmortem_page_has_header_card_and_action_items(example_site: Path) ->
     html = read(example_site, RECURRENCE)
     seen = text_of(html)
     assert '<span class="pm-badge pm-sev pm-sev-sev2">SEV2</span>' in html
-    for fact in ("Date 2026-02-17", "Duration 38 min", "Time to detect 2 min",
-                 "Time to resolve 1 h 15 min", "Users affected 11,200", "SLO budget used 33 %"):
+    for fact in (
+        "Date 2026-02-17",
+        "Duration 38 min",
+        "Time to detect 2 min",
+        "Time to resolve 1 h 15 min",
+        "Users affected 11,200",
+        "SLO budget used 33 %",
+    ):
         assert fact in seen, fact
     # services and tags link to their index pages, which exist
     assert 'href="../../services/payments/"' in html
@@ -72,7 +77,9 @@ def test_drafts_are_marked_and_left_out_of_indexes(example_site: Path, tmp_path:
     assert "This post-mortem is a draft" in draft_page
     review_page = read(example_site, "2026/2026-09-14-payments-pgbouncer-pool-limit/index.html")
     assert "This post-mortem is in review" in review_page
-    indexes = [p for p in example_site.rglob("*.html") if "/20" not in str(p.relative_to(example_site))[:3]]
+    indexes = [
+        p for p in example_site.rglob("*.html") if "/20" not in str(p.relative_to(example_site))[:3]
+    ]
     for page in ["index.html", "services/kafka/index.html", "archive/2026/index.html"]:
         html = read(example_site, page)
         assert DRAFT_ID not in html and "kafka-broker-disk-isr-shrink" not in html, page
@@ -82,7 +89,8 @@ def test_drafts_are_marked_and_left_out_of_indexes(example_site: Path, tmp_path:
     config = ROOT / "mkdocs.yml"
     shown = tmp_path / "mkdocs.yml"
     shown.write_text(
-        config.read_text().replace("  - postmortems:\n", "  - postmortems:\n      show_drafts: true\n")
+        config.read_text()
+        .replace("  - postmortems:\n", "  - postmortems:\n      show_drafts: true\n")
         .replace("docs_dir: postmortems", f"docs_dir: {ROOT / 'postmortems'}")
         .replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     )
@@ -114,7 +122,7 @@ def test_every_string_from_a_postmortem_is_escaped(tmp_path: Path) -> None:
         .replace("services: [auth-service, api-gateway]", f"services: ['{XSS}', api-gateway]")
         .replace("tags: [deploy, timeout]", "tags: ['<img src=x onerror=alert(2)>']")
         .replace("    title: Add an EU", "    title: <b>bold</b> & Add an EU")
-        .replace('owner: "@priya"', "owner: \"<i>o'neil</i>\"")
+        .replace('owner: "@priya"', 'owner: "<i>o\'neil</i>"')
     )
     evil = evil.replace("summary: >-\n", "summary: >-\n  <script>alert(3)</script>\n")
     project = make_project(tmp_path, {"2026/pm.md": evil, "index.md": "# Home\n"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -219,9 +220,10 @@ def _duplicate_keys(doc: Document, node: yaml.Node) -> Iterator[Finding]:
                             column,
                         )
                     seen[key.value] = key
-                stack.append(value)
+                if not isinstance(value, yaml.ScalarNode):  # scalars hold no keys
+                    stack.append(value)
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            stack.extend(v for v in current.value if not isinstance(v, yaml.ScalarNode))
 
 
 def _kind(value: object) -> str:
@@ -246,9 +248,15 @@ def discover(docs_dir: Path, exclude: list[str]) -> Iterator[tuple[Path, str]]:
             yield path, src_uri
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved_dir(directory: Path) -> Path:
+    """Resolved once per directory, not once per file (each resolve is a syscall per part)."""
+    return directory.resolve()
+
+
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """Paths relative to the working directory, so editors and GitHub can open them."""
-    base = (cwd or Path.cwd()).resolve()
+    base = _resolved_dir(cwd or Path.cwd())
     resolved = path.resolve()
     try:
         return resolved.relative_to(base).as_posix()

@@ -23,6 +23,9 @@ from .settings import Settings, today
 log = get_plugin_logger(__name__)
 
 CSS = "assets/postmortems/postmortems.css"
+# Generated pages that list post-mortems or action items; kept out of the theme's search
+# index (the post-mortems themselves are in it; find/ is the archive's own search).
+LISTINGS = ("services/", "tags/", "severity/", "archive/", "actions/", "metrics/", "find/")
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -114,9 +117,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None:
             page.meta["title"] = page.title = html.escape(generated.title)
             page.meta["hide"] = ["navigation"]
-            if not src_uri.endswith("index.md"):
-                # a listing of other pages (a service, a tag, a year): in the search index it
-                # would match every query, and parsing it cost a third of the build
+            if not src_uri.endswith("index.md") or src_uri.startswith(LISTINGS):
+                # a listing of other pages: in the search index it would match every query,
+                # and parsing it (actions/ is megabytes) cost a third of the build
                 page.meta["search"] = {"exclude": True}
         return None
 

@@ -5,6 +5,9 @@ three sparse TF-IDF vectors (words of title, summary and root cause; services;
 tags). An inverted index maps each feature to the post-mortems that have it,
 so a post-mortem is only scored against candidates sharing at least one
 feature, never against the whole archive: no all-pairs loop, no numpy.
+Two passes: an approximate one through each feature's champion list finds
+candidates, then the best RESCORE of them are scored exactly (cosine of the
+full vectors). Score = 0.6 text + 0.25 services + 0.15 tags, each a cosine.
 `postmortems new` scores its draft against the same index.
 """
 
@@ -26,6 +29,7 @@ TITLE_BOOST = 2  # title words count twice: the title is the incident in a few w
 MAX_DF = 0.25  # words in more than this share of post-mortems are not used to find candidates
 QUERY_TERMS = 24  # a post-mortem looks for candidates through its highest-weighted words...
 CHAMPIONS = 64  # ...and each feature leads to the post-mortems where it weighs most
+RESCORE = 30  # candidates scored exactly after the approximate pass
 MIN_SCORE = 0.05  # below this a "similar" incident is noise
 WORD = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
 # Common English and words every post-mortem uses: they say nothing about *this* incident.
@@ -150,9 +154,20 @@ class Index:
         self, text: Vector, services: Vector, tags: Vector, limit: int, skip: int = -1
     ) -> list[tuple[int, float]]:
         scored = self.scores(text, services, tags, skip)
-        # ties go to the newer incident (entries are newest first), so output is deterministic
-        best = heapq.nlargest(limit, ((s, -i) for i, s in scored.items() if s >= MIN_SCORE))
+        # The champion lists give approximate scores; the best candidates are scored again
+        # exactly (full vectors), so the order shown is the true cosine order.
+        # Ties go to the newer incident (entries are newest first): deterministic output.
+        shortlist = heapq.nlargest(max(RESCORE, limit), scored.items(), key=_by_score)
+        exact = ((self.exact(text, services, tags, i), -i) for i, _ in shortlist)
+        best = heapq.nlargest(limit, (pair for pair in exact if pair[0] >= MIN_SCORE))
         return [(-i, s) for s, i in best]
+
+    def exact(self, text: Vector, services: Vector, tags: Vector, other: int) -> float:
+        return (
+            TEXT_WEIGHT * _dot(text, self.text[other])
+            + SERVICE_WEIGHT * _dot(services, self.services[other])
+            + TAG_WEIGHT * _dot(tags, self.tags[other])
+        )
 
     def reason(self, text: Vector, services: Vector, tags: Vector, other: int) -> str:
         """Why two incidents look alike, in the words a reader can check."""
@@ -168,6 +183,16 @@ class Index:
         if shared_words:
             parts.append("similar wording: " + ", ".join(t for _, t in shared_words[:3]))
         return "; ".join(parts) or "similar"
+
+
+def _by_score(item: tuple[int, float]) -> tuple[float, int]:
+    return item[1], -item[0]
+
+
+def _dot(a: Vector, b: Vector) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(weight * b.get(feature, 0.0) for feature, weight in a.items())
 
 
 def _term_counts(title: str, rest: str) -> Counter[str]:

@@ -205,12 +205,15 @@ class Card:
 
 def cards(archive: Archive, rl: ReadingList) -> list[Card]:
     """The list's items in the curator's order, each with the post-mortem it names."""
-    out = []
-    for number, item in enumerate(rl.meta.postmortems if rl.meta else [], start=1):
+    out: list[Card] = []
+    public = archive.settings.audience == "public"
+    for item in rl.meta.postmortems if rl.meta else []:
         entry = archive.by_id.get(item.id)
         if entry is not None and not _published_page(archive, entry):
             entry = None
-        out.append(Card(number, item.id, item.why, entry))
+        if entry is None and public:
+            continue  # the public edition names no internal incident, not even its id
+        out.append(Card(len(out) + 1, item.id, item.why, entry))
     return out
 
 

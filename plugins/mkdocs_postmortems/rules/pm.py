@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..model import TIMESTAMPS
 from ..archive import REDACT
+from ..model import TIMESTAMPS
 from . import Hit, declare, rule
 
 if TYPE_CHECKING:

@@ -125,9 +125,10 @@
                  phrases: phrases(clauses, false), unphrases: phrases(clauses, true) };
     var hits = [];
     docs.forEach(function (doc, position) {
-      if (scores !== null && !(doc[0] in scores)) return;
-      if (doc[0] in excluded || !passes(doc, facts[position], want)) return;
-      hits.push({ position: position, score: scores !== null ? scores[doc[0]] : 0 });
+      var ref = String(position); // lunr's refs are positions in the document list
+      if (scores !== null && !(ref in scores)) return;
+      if (ref in excluded || !passes(doc, facts[position], want)) return;
+      hits.push({ position: position, score: scores !== null ? scores[ref] : 0 });
     });
     hits.sort(function (a, b) {
       return Math.floor(b.score * 1e6 + 0.5) - Math.floor(a.score * 1e6 + 0.5) || a.position - b.position;
