@@ -205,7 +205,11 @@ def test_list_page_shows_cards_in_order_with_reading_time(tmp_path: Path) -> Non
 
 
 def test_curator_text_is_escaped(tmp_path: Path) -> None:
-    root = project(tmp_path, GOOD.replace("The big one.", "<script>alert(1)</script>"))
+    evil = GOOD.replace("The big one.", "<script>alert(1)</script>")
+    evil = evil.replace(
+        'title: "Team: read these first"', "title: '</title><script>alert(1)</script>'"
+    )
+    root = project(tmp_path, evil)
     assert build_site(root, tmp_path / "site").returncode == 0
     html = (tmp_path / "site/reading-lists/team/index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html

@@ -23,9 +23,11 @@ from .settings import Settings, today
 log = get_plugin_logger(__name__)
 
 CSS = "assets/postmortems/postmortems.css"
-# Generated pages that list post-mortems or action items; kept out of the theme's search
-# index (the post-mortems themselves are in it; find/ is the archive's own search).
-LISTINGS = ("services/", "tags/", "severity/", "archive/", "actions/", "metrics/", "find/")
+# What the theme's search plugin indexes of our pages: a post-mortem's narrative and a
+# generated page's one-line description. The fact card, tables and listings are put in
+# place in on_post_page: in the index they would match every query, and parsing them
+# cost a third of the build.
+SLOT = "<!-- postmortems:slot -->{}<!-- /postmortems:slot -->"
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -42,6 +44,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.entries: dict[str, Entry] = {}
         self.pages: dict[str, Page] = {}
         self.home: str | None = None
+        self.deferred: dict[str, tuple[str, str]] = {}
+        self.curated: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -79,7 +83,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
             self.entries[entry.doc.src_uri] = entry
-        for src_uri in site.not_in_nav(self.archive):
+        self.curated = set(site.not_in_nav(self.archive))
+        for src_uri in self.curated:
             if (file := files.get_file_from_path(src_uri)) is not None:
                 file.inclusion = InclusionLevel.NOT_IN_NAV  # e.g. reading lists: their index links
         for page in site.pages(self.archive, Path(config.docs_dir)):
@@ -117,10 +122,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None:
             page.meta["title"] = page.title = html.escape(generated.title)
             page.meta["hide"] = ["navigation"]
-            if not src_uri.endswith("index.md") or src_uri.startswith(LISTINGS):
-                # a listing of other pages: in the search index it would match every query,
-                # and parsing it (actions/ is megabytes) cost a third of the build
-                page.meta["search"] = {"exclude": True}
+        elif src_uri in self.curated and isinstance(page.meta.get("title"), str):
+            page.meta["title"] = page.title = html.escape(page.meta["title"])
         return None
 
     def on_page_content(
@@ -134,13 +137,27 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if entry.pm is not None:
                 for anchor, title in site.APPENDED_SECTIONS:
                     page.toc.items.append(AnchorLink(title, anchor, 2))
-            return site.render_postmortem(self.renderer, entry, html_text, page.url)
+            full = site.render_postmortem(self.renderer, entry, html_text, page.url)
+            return self._defer(src_uri, html_text, full)
         generated = self.pages.get(src_uri)
         if generated is not None:
-            return str(self.renderer.render(generated.template, page.url, **generated.context))
+            full = str(self.renderer.render(generated.template, page.url, **generated.context))
+            if generated.indexed:
+                return full
+            description = generated.description or generated.title
+            return self._defer(src_uri, f"<p>{html.escape(description)}</p>", full)
         if src_uri == self.home:
             return html_text + site.render_home(self.renderer, page.url)
         return site.render_other(self.renderer, src_uri, html_text, page.url)
+
+    def _defer(self, src_uri: str, indexed: str, full: str) -> str:
+        slot = SLOT.format(indexed)
+        self.deferred[src_uri] = (slot, full)
+        return slot
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        slot, full = self.deferred.pop(page.file.src_uri, ("", ""))
+        return output.replace(slot, full, 1) if slot else None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.archive is None or self.renderer is None:

@@ -40,5 +40,6 @@ def writing_guide(archive: Archive) -> list[Page]:
             "postmortems/writing_guide.html",
             {"groups": groups, "settings_lint": archive.settings.lint},
             "How to write a blameless post-mortem: every check, why it exists, and a rewrite.",
+            indexed=True,
         )
     ]

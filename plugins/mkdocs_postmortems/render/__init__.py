@@ -31,7 +31,8 @@ class Page:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
+    description: str = ""  # what the theme's search indexes of a listing
+    indexed: bool = False  # True: the theme's search indexes the whole page
 
 
 def relative(target: str, base: str) -> str:

@@ -47,12 +47,14 @@ def index_pages(archive: Archive) -> list[Page]:
             "Severity",
             "postmortems/severities.html",
             {"levels": list(archive.by_severity.items())},
+            "Incidents by severity level.",
         ),
         Page(
             "archive/index.md",
             "Archive",
             "postmortems/archive.html",
             {"years": [(year, entries) for year, entries in archive.by_year.items()]},
+            "Every incident by year and month.",
         ),
     ]
     open_by_service: dict[str, list] = defaultdict(list)
