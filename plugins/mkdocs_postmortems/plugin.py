@@ -46,6 +46,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.home: str | None = None
         self.deferred: dict[str, tuple[str, str]] = {}
         self.curated: set[str] = set()
+        self.outputs: site.PendingOutputs | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -103,6 +104,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.pages[page.src_uri] = page
         self.home = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri == "index.md"), None
+        )
+        self.outputs = site.PendingOutputs(
+            self.archive,
+            self.renderer,
+            config.site_name,
+            config.site_url or "",
+            parallel=not self.serve,
         )
         return files
 
@@ -166,7 +174,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         target.mkdir(parents=True, exist_ok=True)
         for asset in sorted(ASSETS.iterdir()):
             shutil.copyfile(asset, target / asset.name)
-        site.write_outputs(self.archive, self.renderer, Path(config.site_dir), config)
+        if self.outputs is not None:
+            self.outputs.finish(Path(config.site_dir))
+            self.outputs = None
 
 
 def _custom_dirs(config: MkDocsConfig) -> list[Path]:

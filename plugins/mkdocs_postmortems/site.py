@@ -7,6 +7,9 @@ registries below, so the plugin stays a list of event handlers.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,10 +104,47 @@ def render_other(renderer: Renderer, src_uri: str, html: str, page_url: str) -> 
     return None
 
 
-def write_outputs(archive: Archive, renderer: Renderer, site_dir: Path, config: Any) -> None:
-    info = SiteInfo(site_dir, str(config["site_name"]), str(config.get("site_url") or ""))
+def write_outputs(archive: Archive, renderer: Renderer, info: SiteInfo) -> None:
     for hook in OUTPUT_HOOKS:
         hook(archive, renderer, info)
+
+
+class PendingOutputs:
+    """Search index and exports, written while the pages render.
+
+    They depend only on the archive, so on a machine with a second core a forked child
+    writes them into a scratch folder during the page build, and `finish` moves them
+    into the site. Without fork (or under `mkdocs serve`, which runs threads) they are
+    written in this process; the bytes are the same either way.
+    """
+
+    def __init__(
+        self, archive: Archive, renderer: Renderer, site_name: str, site_url: str, parallel: bool
+    ) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-site-"))
+        info = SiteInfo(self.scratch, site_name, site_url)
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(
+                target=write_outputs, args=(archive, renderer, info), daemon=True
+            )
+            self.process.start()
+        else:
+            write_outputs(archive, renderer, info)
+
+    def finish(self, site_dir: Path) -> None:
+        try:
+            if self.process is not None:
+                self.process.join()
+                if self.process.exitcode != 0:
+                    raise RuntimeError(
+                        "writing the search index and exports failed "
+                        f"(exit {self.process.exitcode})"
+                    )
+            shutil.copytree(self.scratch, site_dir, dirs_exist_ok=True)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _register_features() -> None:
