@@ -9,8 +9,6 @@ the same name under `overrides/postmortems/`.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,12 +34,12 @@ class Page:
 
 
 def relative(target: str, base: str) -> str:
-    """A link from the page at `base` to `target`, both site-root-relative URLs."""
-    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base_dir)
-    if target.endswith("/") or not target:
-        rel = rel.rstrip("/") + "/"
-    return "./" if rel in (".", "./") else rel
+    """A link from the page at `base` to `target`, both site-root-relative URLs.
+
+    Up to the site root and down again, as MkDocs' own links do; a plain prefix keeps this
+    cheap (it runs for every link of every generated page).
+    """
+    return "../" * base.count("/") + target or "./"  # "a/b/" and "a/b.html" sit 2 and 1 deep
 
 
 def minutes(value: float | None) -> str:
@@ -87,7 +85,7 @@ class Renderer:
             hidden=archive.settings.hidden_fields,
         )
         self.use_directory_urls = use_directory_urls
-        self.extensions: dict[str, Callable[..., dict[str, Any]]] = {}
+        self._rows: dict[tuple[str, int], Markup] = {}
 
     def page_url(self, src_uri: str) -> str:
         stem = src_uri.removesuffix(".md")
@@ -114,7 +112,18 @@ class Renderer:
         def page(src_uri: str) -> str:
             return url(self.page_url(src_uri))
 
+        def incident_row(entry: Entry) -> Markup:
+            # links depend only on the page's depth, and one post-mortem is listed on many
+            # pages (its services, tags, severity, year): render its row once per depth
+            key = (entry.doc.src_uri, page_url.count("/"))
+            if key not in self._rows:
+                self._rows[key] = self.render(
+                    "postmortems/incident_row.html", page_url, entry=entry
+                )
+            return self._rows[key]
+
         html = self.env.get_template(template).render(
+            incident_row=incident_row,
             url=url,
             pm_url=pm_url,
             service_url=service_url,
