@@ -23,10 +23,9 @@ from .settings import Settings, today
 log = get_plugin_logger(__name__)
 
 CSS = "assets/postmortems/postmortems.css"
-# What the theme's search plugin indexes of our pages: a post-mortem's narrative and a
-# generated page's one-line description. The fact card, tables and listings are put in
-# place in on_post_page: in the index they would match every query, and parsing them
-# cost a third of the build.
+# What the theme's search plugin indexes of a generated listing: its one-line description.
+# The listing itself is put in place in on_post_page: in the index it would match every
+# query, and parsing it (actions/ is megabytes) cost a third of the build.
 SLOT = "<!-- postmortems:slot -->{}<!-- /postmortems:slot -->"
 
 
@@ -145,8 +144,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if entry.pm is not None:
                 for anchor, title in site.APPENDED_SECTIONS:
                     page.toc.items.append(AnchorLink(title, anchor, 2))
-            full = site.render_postmortem(self.renderer, entry, html_text, page.url)
-            return self._defer(src_uri, html_text, full)
+            # the theme's search indexes the whole page: facts and action items too
+            return site.render_postmortem(self.renderer, entry, html_text, page.url)
         generated = self.pages.get(src_uri)
         if generated is not None:
             full = str(self.renderer.render(generated.template, page.url, **generated.context))
