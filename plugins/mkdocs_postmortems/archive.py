@@ -93,11 +93,6 @@ class Entry:
         return next((s.text for s in self.sections if s.title.lower() == wanted), "")
 
     @property
-    def plain_body(self) -> str:
-        """The body with redaction marks removed (the text itself stays)."""
-        return REDACT.sub(lambda m: m.group(1), self.doc.body)
-
-    @property
     def reading_minutes(self) -> int:
         words = len(self.doc.body.split()) + len((self.pm.summary if self.pm else "").split())
         return max(1, round(words / 200))

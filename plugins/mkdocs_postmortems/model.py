@@ -145,10 +145,6 @@ class Postmortem(_Strict):
     def is_published(self) -> bool:
         return self.status == "published"
 
-    def timestamp(self, name: str) -> dt.datetime | None:
-        value: Any = getattr(self, name)
-        return value
-
 
 def json_schema(severities: tuple[str, ...] | list[str] = DEFAULT_SEVERITIES) -> dict[str, Any]:
     """The JSON Schema editors use to autocomplete and check front-matter."""
