@@ -194,6 +194,8 @@ def lint(entries: list[Entry], settings: Settings, extra: object = None) -> list
             continue  # reported on a non-post-mortem file: the caller collects those
         if not owner.suppressions.covers(finding.line, finding.code):
             owner.findings.append(finding)
+    for entry in entries:
+        entry.doc.node = None  # the YAML node tree is only needed to locate findings
     return sorted(f for e in entries for f in e.findings)
 
 
