@@ -45,7 +45,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.home: str | None = None
         self.deferred: dict[str, tuple[str, str]] = {}
         self.curated: set[str] = set()
-        self.outputs: site.PendingOutputs | None = None
+        self.outputs: site.Background | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -104,7 +104,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.home = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri == "index.md"), None
         )
-        self.outputs = site.PendingOutputs(
+        self.outputs = site.Background(
             self.archive,
             self.renderer,
             config.site_name,
@@ -113,11 +113,22 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         return files
 
+    def on_page_read_source(self, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        entry = self.entries.get(page.file.src_uri)
+        if entry is None or entry.doc.meta is None:
+            return None
+        # The front-matter was read and checked already: MkDocs gets the body, and the
+        # front-matter in on_page_markdown (its second YAML pass was 6 % of a build). The
+        # blank first line keeps MkDocs from reading a "Key: value" opening line as meta.
+        return "\n" + entry.doc.body
+
     def on_page_markdown(
         self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str | None:
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
+        if entry is not None and entry.doc.meta is not None and not page.meta:
+            page.meta = dict(entry.doc.meta)
         if entry is not None and entry.pm is not None:
             # the theme's Jinja does not autoescape, and prints meta.title and
             # meta.description as they are
@@ -144,8 +155,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if entry.pm is not None:
                 for anchor, title in site.APPENDED_SECTIONS:
                     page.toc.items.append(AnchorLink(title, anchor, 2))
-            # the theme's search indexes the whole page: facts and action items too
-            return site.render_postmortem(self.renderer, entry, html_text, page.url)
+            # the theme's search indexes the narrative, facts and action items
+            return site.postmortem_content(self.renderer, entry, html_text, page.url)
         generated = self.pages.get(src_uri)
         if generated is not None:
             full = str(self.renderer.render(generated.template, page.url, **generated.context))
@@ -163,6 +174,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return slot
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        entry = self.entries.get(page.file.src_uri)
+        if entry is not None and self.renderer is not None:
+            if self.outputs is not None:
+                self.outputs.adopt()  # what the child worked out that pages show (related)
+            return site.fill_postmortem(self.renderer, entry, output, page.url)
         slot, full = self.deferred.pop(page.file.src_uri, ("", ""))
         return output.replace(slot, full, 1) if slot else None
 

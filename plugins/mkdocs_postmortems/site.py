@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +73,36 @@ def prepare_body(markdown: str, archive: Archive) -> str:
     return markdown
 
 
-def render_postmortem(renderer: Renderer, entry: Entry, body_html: str, page_url: str) -> str:
-    archive = renderer.archive
-    settings = archive.settings
-    findings = entry.findings if settings.findings_panel else []
+# What MkDocs and the theme's search see of a post-mortem's card, fishbone and action items
+# is postmortem_indexed.html: the same words in a handful of tags (the search plugin's
+# HTML parser pays per tag, and the card and tables tripled the tags of a page).
+# `fill_postmortem` swaps in postmortem.html just before the page is written.
+HEAD = ("<!-- postmortems:head -->", "<!-- /postmortems:head -->")
+TAIL = ("<!-- postmortems:tail -->", "<!-- /postmortems:tail -->")
+BODY = "<!-- postmortems:body -->"
+
+
+def postmortem_content(renderer: Renderer, entry: Entry, body_html: str, page_url: str) -> str:
+    """The page content MkDocs and the theme's search work with."""
     if entry.pm is None:
+        findings = entry.findings if renderer.archive.settings.findings_panel else []
         html = renderer.render("postmortems/findings_panel.html", page_url, findings=findings)
         return str(html) + body_html
+    indexed = renderer.postmortem(entry, BODY, page_url, "postmortems/postmortem_indexed.html")
+    head, tail = str(indexed).split(BODY, 1)
+    return f"{HEAD[0]}{head}{HEAD[1]}{body_html}{TAIL[0]}{tail}{TAIL[1]}"
+
+
+def fill_postmortem(renderer: Renderer, entry: Entry, output: str, page_url: str) -> str:
+    """The written page: postmortem.html around the body, in place of the indexed text."""
+    head_start = output.find(HEAD[0])
+    tail_start = output.rfind(TAIL[0])
+    if entry.pm is None or head_start < 0 or tail_start < 0:
+        return output
+    head_end = output.find(HEAD[1], head_start) + len(HEAD[1])
+    tail_end = output.find(TAIL[1], tail_start) + len(TAIL[1])
+    archive = renderer.archive
+    findings = entry.findings if archive.settings.findings_panel else []
     context: dict[str, Any] = {
         "rows": archive.rows_for(entry),
         "recurrence": archive.recurrence_state(entry),
@@ -88,7 +112,17 @@ def render_postmortem(renderer: Renderer, entry: Entry, body_html: str, page_url
     }
     for hook in POSTMORTEM_CONTEXT:
         context.update(hook(renderer, entry))
-    return str(renderer.postmortem(entry, body_html, page_url, **context))
+    page = renderer.postmortem(entry, BODY, page_url, **context)
+    head, tail = str(page).split(BODY, 1)
+    return "".join(
+        (
+            output[:head_start],
+            head,
+            output[head_end:tail_start],
+            tail,
+            output[tail_end:],
+        )
+    )
 
 
 def render_home(renderer: Renderer, page_url: str) -> str:
@@ -109,32 +143,63 @@ def write_outputs(archive: Archive, renderer: Renderer, info: SiteInfo) -> None:
         hook(archive, renderer, info)
 
 
-class PendingOutputs:
-    """Search index and exports, written while the pages render.
+# Data every post-mortem page shows that takes a while to work out and depends only on the
+# archive (related incidents): (name, compute(archive) -> picklable data, adopt(archive, data)).
+# A forked child computes it while MkDocs renders Markdown; pages need it only when written.
+LATE_DATA: list[tuple[str, Callable[[Archive], Any], Callable[[Archive, Any], None]]] = []
 
-    They depend only on the archive, so on a machine with a second core a forked child
-    writes them into a scratch folder during the page build, and `finish` moves them
-    into the site. Without fork (or under `mkdocs serve`, which runs threads) they are
-    written in this process; the bytes are the same either way.
+
+def _child(archive: Archive, renderer: Renderer, info: SiteInfo, send: Connection) -> None:
+    send.send({name: compute(archive) for name, compute, _ in LATE_DATA})
+    send.close()
+    write_outputs(archive, renderer, info)
+
+
+class Background:
+    """Work that depends only on the archive, done on a second core while pages render.
+
+    A forked child first works out LATE_DATA (sent back through a pipe; `adopt` waits for
+    it before the first post-mortem page is written), then writes the search index and
+    exports into a scratch folder that `finish` moves into the site. Without fork (or under
+    `mkdocs serve`, which runs threads) all of it happens in this process, lazily; the
+    bytes are the same either way.
     """
 
     def __init__(
         self, archive: Archive, renderer: Renderer, site_name: str, site_url: str, parallel: bool
     ) -> None:
+        self.archive = archive
         self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-site-"))
         info = SiteInfo(self.scratch, site_name, site_url)
         self.process: multiprocessing.process.BaseProcess | None = None
+        self.receive: Connection | None = None
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(
-                target=write_outputs, args=(archive, renderer, info), daemon=True
+                target=_child, args=(archive, renderer, info, send), daemon=True
             )
             self.process.start()
+            send.close()
         else:
             write_outputs(archive, renderer, info)
 
+    def adopt(self) -> None:
+        if self.receive is None:
+            return  # in-process: each feature computes its data when first asked
+        receive, self.receive = self.receive, None
+        try:
+            data = receive.recv()
+        except EOFError:
+            raise RuntimeError("the background build process failed (see above)") from None
+        finally:
+            receive.close()
+        for name, _, adopt in LATE_DATA:
+            adopt(self.archive, data[name])
+
     def finish(self, site_dir: Path) -> None:
         try:
+            self.adopt()  # a child blocked on a full pipe would never exit
             if self.process is not None:
                 self.process.join()
                 if self.process.exitcode != 0:

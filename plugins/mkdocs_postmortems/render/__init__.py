@@ -135,9 +135,16 @@ class Renderer:
         )
         return Markup(html)
 
-    def postmortem(self, entry: Entry, body_html: str, page_url: str, **extra: Any) -> Markup:
+    def postmortem(
+        self,
+        entry: Entry,
+        body_html: str,
+        page_url: str,
+        template: str = "postmortems/postmortem.html",
+        **extra: Any,
+    ) -> Markup:
         return self.render(
-            "postmortems/postmortem.html",
+            template,
             page_url,
             entry=entry,
             pm=entry.pm,
