@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -50,6 +51,36 @@ def test_postmortem_page_has_header_card_and_action_items(example_site: Path) ->
     done = re.search(r'<tr class="pm-row-done" id="ai-1">.*?</tr>', html, re.S)
     assert done and "overdue" not in done.group(0)
     assert "This happened before" in seen and "INC-2025-01-21-001" in seen
+
+
+def test_theme_search_indexes_facts_and_action_items(example_site: Path) -> None:
+    """The header search finds a post-mortem by its card and action items, not only its
+    narrative; what it indexes is swapped for the real card and table in the page."""
+    docs = json.loads(read(example_site, "search/search_index.json"))["docs"]
+    page = RECURRENCE.removesuffix("index.html")
+    sections = {d["location"]: d for d in docs if d["location"].startswith(page)}
+    head = sections[page]["text"]
+    assert "SEV2 · published · INC-2026-02-17-001 · 2026-02-17" in head
+    assert "Services: payments" in head and "connection-pool" in head
+    actions = sections[page + "#action-items"]["text"]
+    assert "AI-3 " in actions and "(open, @" in actions and "due 2026-05-15" in actions
+    assert "<table" not in actions and "pm-badge" not in head
+    for path in example_site.rglob("*.html"):
+        assert "postmortems:head" not in path.read_text(encoding="utf-8"), path
+
+
+def test_body_opening_like_a_meta_line_is_kept(tmp_path: Path) -> None:
+    """MkDocs gets the body without its front-matter; a first line that looks like
+    MultiMarkdown meta ("Status: ...") stays text, and the narrative is all there."""
+    opening = "Status: written from the incident channel.\n\n"
+    text = GOOD.replace("---\n## Summary", "---\n" + opening + "## Summary")
+    project = make_project(tmp_path, {"2026/a.md": text})
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    seen = text_of(read(tmp_path / "site", "2026/a/index.html"))
+    assert "Status: written from the incident channel." in seen
+    assert "The circuit breaker timeout of 60 s was longer than the gateway timeout" in seen
+    assert "EU logins failing after auth-service deploy" in seen
 
 
 def test_indexes_exist_and_list_published_incidents(example_site: Path) -> None:
