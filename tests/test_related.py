@@ -90,23 +90,6 @@ def test_related_are_computed_once_and_deterministic(tmp_path: Path) -> None:
     assert again.similar == first.similar
 
 
-def test_related_sent_from_the_build_child_are_the_same_items() -> None:
-    """The build works related incidents out in a forked child and sends them back by value."""
-    here = open_archive(EXAMPLE, Settings(), TODAY)
-    sent = related.table(open_archive(EXAMPLE, Settings(), TODAY))
-    there = open_archive(EXAMPLE, Settings(), TODAY)
-    related.adopt(there, sent)
-    assert "_related" not in there.__dict__  # nothing computed on this side
-    for entry, other in zip(here.valid, there.valid, strict=True):
-        expected = related.items_for(here, entry)
-        got = related.items_for(there, other)
-        assert [(i.entry.doc.src_uri, i.reason, i.kind, i.score) for i in got] == [
-            (i.entry.doc.src_uri, i.reason, i.kind, i.score) for i in expected
-        ]
-        assert all(i.entry in there.entries for i in got)
-    assert "_related" not in there.__dict__
-
-
 def test_reasons_name_shared_services_tags_and_words() -> None:
     archive = open_archive(EXAMPLE, Settings(), TODAY)
     found = related.for_archive(archive)

@@ -185,6 +185,22 @@ def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> No
     assert differing == []
 
 
+def test_background_process_changes_nothing(example_site: Path, tmp_path: Path) -> None:
+    """`parallel: false` does the archive's share in the MkDocs process: same bytes."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: postmortems", f"docs_dir: {ROOT / 'postmortems'}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("  - postmortems:\n", "  - postmortems:\n      parallel: false\n")
+    assert config.count("parallel: false") == 1
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    serial = tmp_path / "serial"
+    result = build_site(ROOT, serial, "-f", str(tmp_path / "mkdocs.yml"))
+    assert result.returncode == 0, result.stderr
+    first, second = site_digest(example_site), site_digest(serial)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
 def test_overdue_follows_source_date_epoch(tmp_path: Path) -> None:
     open_item = GOOD.replace("status: done\n    closed: 2026-04-20\n", "status: open\n")
     project = make_project(tmp_path, {"2026/pm.md": open_item, "index.md": "# Home\n"})

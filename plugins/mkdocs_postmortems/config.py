@@ -48,6 +48,9 @@ class PostmortemsConfig(Config):
     stale_after_days = c.Type(int, default=_DEFAULTS.stale_after_days)
     targets = c.SubConfig(TargetsConfig)
     related_limit = c.Type(int, default=_DEFAULTS.related_limit)
+    # `mkdocs build` works out the archive's share (lint, post-mortem and listing HTML,
+    # search index, exports) in a second process while MkDocs renders Markdown
+    parallel = c.Type(bool, default=True)
 
 
 def to_settings(
@@ -59,6 +62,7 @@ def to_settings(
     """One translation for both shells; POSTMORTEMS_AUDIENCE=public overrides the audience."""
     values: dict[str, Any] = dict(config or {})
     values.pop("enabled", None)
+    values.pop("parallel", None)  # how the build runs, not what it says
     for key in ("show_drafts", "findings_panel"):
         if values.get(key) is None:
             values[key] = serve

@@ -43,7 +43,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.entries: dict[str, Entry] = {}
         self.pages: dict[str, Page] = {}
         self.home: str | None = None
-        self.deferred: dict[str, tuple[str, str]] = {}
         self.curated: set[str] = set()
         self.outputs: site.Background | None = None
 
@@ -71,7 +70,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if f.abs_src_path and is_postmortem(f.src_uri, settings.exclude)
         ]
         self.archive = site.build_archive(sources, settings, today(), Path(config.docs_dir))
-        _log_findings(self.archive.findings)
         self.renderer = Renderer(self.archive, _custom_dirs(config), config.use_directory_urls)
         for entry in self.archive.entries:
             file = files.get_file_from_path(entry.doc.src_uri)
@@ -107,9 +105,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.outputs = site.Background(
             self.archive,
             self.renderer,
+            [page for page in self.pages.values() if not page.indexed],
             config.site_name,
             config.site_url or "",
-            parallel=not self.serve,
+            parallel=self.config.parallel and not self.serve and not settings.findings_panel,
         )
         return files
 
@@ -159,28 +158,27 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return site.postmortem_content(self.renderer, entry, html_text, page.url)
         generated = self.pages.get(src_uri)
         if generated is not None:
-            full = str(self.renderer.render(generated.template, page.url, **generated.context))
             if generated.indexed:
-                return full
+                return str(self.renderer.render(generated.template, page.url, **generated.values()))
             description = generated.description or generated.title
-            return self._defer(src_uri, f"<p>{html.escape(description)}</p>", full)
+            return SLOT.format(f"<p>{html.escape(description)}</p>")
         if src_uri == self.home:
             return html_text + site.render_home(self.renderer, page.url)
         return site.render_other(self.renderer, src_uri, html_text, page.url)
 
-    def _defer(self, src_uri: str, indexed: str, full: str) -> str:
-        slot = SLOT.format(indexed)
-        self.deferred[src_uri] = (slot, full)
-        return slot
-
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
-        entry = self.entries.get(page.file.src_uri)
-        if entry is not None and self.renderer is not None:
-            if self.outputs is not None:
-                self.outputs.adopt()  # what the child worked out that pages show (related)
-            return site.fill_postmortem(self.renderer, entry, output, page.url)
-        slot, full = self.deferred.pop(page.file.src_uri, ("", ""))
-        return output.replace(slot, full, 1) if slot else None
+        if self.outputs is None:
+            return None
+        src_uri = page.file.src_uri
+        entry = self.entries.get(src_uri)
+        if entry is not None and entry.pm is not None:
+            return site.fill_postmortem(output, self.outputs.postmortem(entry, page.url))
+        generated = self.pages.get(src_uri)
+        if generated is not None and not generated.indexed:
+            description = generated.description or generated.title
+            slot = SLOT.format(f"<p>{html.escape(description)}</p>")
+            return output.replace(slot, self.outputs.page(src_uri, page.url), 1)
+        return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.archive is None or self.renderer is None:
@@ -191,6 +189,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             shutil.copyfile(asset, target / asset.name)
         if self.outputs is not None:
             self.outputs.finish(Path(config.site_dir))
+            self.outputs = None
+        _log_findings(self.archive.findings)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.outputs is not None:
+            self.outputs.cancel()
             self.outputs = None
 
 

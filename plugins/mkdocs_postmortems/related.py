@@ -350,38 +350,3 @@ def similar_for_new(
         (index.entries[i], index.reason(text, service_vector, tag_vector, i))
         for i, _ in index.top(text, service_vector, tag_vector, limit)
     ]
-
-
-# One page's related incidents, by value: (src_uri of the other post-mortem, reason, kind, score).
-Row = tuple[str, str, str, float]
-
-
-def table(archive: Archive) -> dict[str, list[Row]]:
-    """Every valid post-mortem's related incidents, in a form a child process can send back."""
-    found = for_archive(archive)
-    limit = archive.settings.related_limit
-    return {
-        entry.doc.src_uri: [
-            (item.entry.doc.src_uri, item.reason, item.kind, item.score)
-            for item in found.for_entry(archive, entry, limit)
-        ]
-        for entry in archive.valid
-    }
-
-
-def adopt(archive: Archive, rows: dict[str, list[Row]]) -> None:
-    archive.__dict__["_related_table"] = rows
-
-
-def items_for(archive: Archive, entry: Entry) -> list[Item]:
-    """The page's related incidents: from `table` when a child worked them out, else here."""
-    rows: dict[str, list[Row]] | None = archive.__dict__.get("_related_table")
-    if rows is None:
-        return for_archive(archive).for_entry(archive, entry, archive.settings.related_limit)
-    by_uri = archive.__dict__.get("_by_uri")
-    if by_uri is None:
-        by_uri = archive.__dict__["_by_uri"] = {e.doc.src_uri: e for e in archive.entries}
-    return [
-        Item(by_uri[uri], reason, kind, score)
-        for uri, reason, kind, score in rows.get(entry.doc.src_uri, [])
-    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -42,12 +43,15 @@ POSTMORTEM_CONTEXT: list[Callable[[Renderer, Entry], dict[str, Any]]] = []
 def build_archive(
     sources: list[tuple[Path, str]], settings: Settings, today: dt.date, docs_dir: Path
 ) -> Archive:
+    """Read and index the post-mortems; `lint_archive` adds the rule findings (the build
+    runs it in the background child, the pages need none of them)."""
     entries = read(sources, settings)
     extra = {hook.__name__: hook(entries, settings, docs_dir) for hook in ARCHIVE_HOOKS}
-    lint(entries, settings, extra)
-    archive = Archive(settings, today, entries)
-    archive.extra = extra  # type: ignore[attr-defined]
-    return archive
+    return Archive(settings, today, entries, extra)
+
+
+def lint_archive(archive: Archive) -> None:
+    lint(archive.entries, archive.settings, archive.extra)
 
 
 def pages(archive: Archive, docs_dir: Path) -> list[Page]:
@@ -93,14 +97,8 @@ def postmortem_content(renderer: Renderer, entry: Entry, body_html: str, page_ur
     return f"{HEAD[0]}{head}{HEAD[1]}{body_html}{TAIL[0]}{tail}{TAIL[1]}"
 
 
-def fill_postmortem(renderer: Renderer, entry: Entry, output: str, page_url: str) -> str:
-    """The written page: postmortem.html around the body, in place of the indexed text."""
-    head_start = output.find(HEAD[0])
-    tail_start = output.rfind(TAIL[0])
-    if entry.pm is None or head_start < 0 or tail_start < 0:
-        return output
-    head_end = output.find(HEAD[1], head_start) + len(HEAD[1])
-    tail_end = output.find(TAIL[1], tail_start) + len(TAIL[1])
+def postmortem_fragments(renderer: Renderer, entry: Entry, page_url: str) -> str:
+    """postmortem.html with BODY where the page's body goes (what `fill_postmortem` takes)."""
     archive = renderer.archive
     findings = entry.findings if archive.settings.findings_panel else []
     context: dict[str, Any] = {
@@ -112,16 +110,20 @@ def fill_postmortem(renderer: Renderer, entry: Entry, output: str, page_url: str
     }
     for hook in POSTMORTEM_CONTEXT:
         context.update(hook(renderer, entry))
-    page = renderer.postmortem(entry, BODY, page_url, **context)
-    head, tail = str(page).split(BODY, 1)
+    return str(renderer.postmortem(entry, BODY, page_url, **context))
+
+
+def fill_postmortem(output: str, fragments: str) -> str:
+    """The written page: postmortem.html around the body, in place of the indexed text."""
+    head_start = output.find(HEAD[0])
+    tail_start = output.rfind(TAIL[0])
+    if head_start < 0 or tail_start < 0:
+        return output
+    head_end = output.find(HEAD[1], head_start) + len(HEAD[1])
+    tail_end = output.find(TAIL[1], tail_start) + len(TAIL[1])
+    head, tail = fragments.split(BODY, 1)
     return "".join(
-        (
-            output[:head_start],
-            head,
-            output[head_end:tail_start],
-            tail,
-            output[tail_end:],
-        )
+        (output[:head_start], head, output[head_end:tail_start], tail, output[tail_end:])
     )
 
 
@@ -143,71 +145,124 @@ def write_outputs(archive: Archive, renderer: Renderer, info: SiteInfo) -> None:
         hook(archive, renderer, info)
 
 
-# Data every post-mortem page shows that takes a while to work out and depends only on the
-# archive (related incidents): (name, compute(archive) -> picklable data, adopt(archive, data)).
-# A forked child computes it while MkDocs renders Markdown; pages need it only when written.
-LATE_DATA: list[tuple[str, Callable[[Archive], Any], Callable[[Archive, Any], None]]] = []
-
-
-def _child(archive: Archive, renderer: Renderer, info: SiteInfo, send: Connection) -> None:
-    send.send({name: compute(archive) for name, compute, _ in LATE_DATA})
-    send.close()
-    write_outputs(archive, renderer, info)
-
-
 class Background:
-    """Work that depends only on the archive, done on a second core while pages render.
+    """The archive's share of the build, done on a second core while MkDocs renders Markdown.
 
-    A forked child first works out LATE_DATA (sent back through a pipe; `adopt` waits for
-    it before the first post-mortem page is written), then writes the search index and
-    exports into a scratch folder that `finish` moves into the site. Without fork (or under
-    `mkdocs serve`, which runs threads) all of it happens in this process, lazily; the
-    bytes are the same either way.
+    Everything here depends only on the archive, so a forked child works it out while the
+    parent converts Markdown, and the parent picks each piece up when it needs it:
+
+      postmortems postmortem.html of every post-mortem (related incidents and all), one file
+                  each, put in place as the page is written
+      pages       rule findings (logged at the end of the build; the metrics page counts
+                  them), then the generated listings (services, tags, actions...), likewise
+      outputs     the search index and exports, moved into the site at the end
+
+    The child writes into a scratch folder and says which stage is done through a pipe.
+    Without fork, under `mkdocs serve` (which runs threads) or with the findings panel on,
+    the same functions run in this process, when asked; the bytes are the same either way.
     """
 
     def __init__(
-        self, archive: Archive, renderer: Renderer, site_name: str, site_url: str, parallel: bool
+        self,
+        archive: Archive,
+        renderer: Renderer,
+        pages: list[Page],
+        site_name: str,
+        site_url: str,
+        parallel: bool,
     ) -> None:
         self.archive = archive
-        self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-site-"))
-        info = SiteInfo(self.scratch, site_name, site_url)
+        self.renderer = renderer
+        self.pages = {page.src_uri: (number, page) for number, page in enumerate(pages)}
+        self.postmortems = {e.doc.src_uri: n for n, e in enumerate(archive.valid)}
+        self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-build-"))
+        self.info = SiteInfo(self.scratch / "site", site_name, site_url)
+        self.done: set[str] = set()
         self.process: multiprocessing.process.BaseProcess | None = None
         self.receive: Connection | None = None
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(
-                target=_child, args=(archive, renderer, info, send), daemon=True
-            )
+            self.process = context.Process(target=self._child, args=(send,), daemon=True)
             self.process.start()
             send.close()
+            for entry in archive.entries:
+                entry.doc.node = None  # only lint needs it, and lint runs in the child
         else:
-            write_outputs(archive, renderer, info)
+            lint_archive(archive)
 
-    def adopt(self) -> None:
+    # -- the child --------------------------------------------------------------------
+
+    def _child(self, send: Connection) -> None:
+        # in the order the parent needs them: post-mortem pages are written first
+        archive, renderer = self.archive, self.renderer
+        for entry in archive.valid:
+            html = postmortem_fragments(renderer, entry, entry.url)
+            path = self._path("postmortems", self.postmortems[entry.doc.src_uri])
+            path.write_text(html, encoding="utf-8")
+        send.send("postmortems")
+        lint_archive(archive)  # before the listings: the metrics page counts clean post-mortems
+        with open(self.scratch / "findings.pickle", "wb") as out:
+            pickle.dump([entry.findings for entry in archive.entries], out)
+        for number, page in self.pages.values():
+            html = str(renderer.generated(page))
+            self._path("pages", number).write_text(html, encoding="utf-8")
+        send.send("pages")
+        write_outputs(archive, renderer, self.info)
+        send.send("outputs")
+        send.close()
+
+    def _path(self, stage: str, number: int) -> Path:
+        folder = self.scratch / stage
+        folder.mkdir(exist_ok=True)
+        return folder / f"{number}.html"
+
+    # -- the parent -------------------------------------------------------------------
+
+    def _wait(self, stage: str) -> bool:
+        """True when the child has finished `stage`; False when there is no child."""
         if self.receive is None:
-            return  # in-process: each feature computes its data when first asked
-        receive, self.receive = self.receive, None
-        try:
-            data = receive.recv()
-        except EOFError:
-            raise RuntimeError("the background build process failed (see above)") from None
-        finally:
-            receive.close()
-        for name, _, adopt in LATE_DATA:
-            adopt(self.archive, data[name])
+            return False
+        while stage not in self.done:
+            try:
+                self.done.add(self.receive.recv())
+            except EOFError:
+                raise RuntimeError("the background build process failed (see above)") from None
+        return True
+
+    def postmortem(self, entry: Entry, page_url: str) -> str:
+        """postmortem.html of one post-mortem page (see `postmortem_fragments`)."""
+        number = self.postmortems.get(entry.doc.src_uri)
+        if number is not None and page_url == entry.url and self._wait("postmortems"):
+            return self._path("postmortems", number).read_text(encoding="utf-8")
+        return postmortem_fragments(self.renderer, entry, page_url)
+
+    def page(self, src_uri: str, page_url: str) -> str:
+        """The full HTML of a generated page."""
+        number, page = self.pages[src_uri]
+        if page_url == self.renderer.page_url(src_uri) and self._wait("pages"):
+            return self._path("pages", number).read_text(encoding="utf-8")
+        return str(self.renderer.render(page.template, page_url, **page.values()))
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def finish(self, site_dir: Path) -> None:
+        """Wait for the child, take over its findings, and move its files into the site."""
         try:
-            self.adopt()  # a child blocked on a full pipe would never exit
+            if self._wait("outputs"):
+                with open(self.scratch / "findings.pickle", "rb") as data:
+                    found = pickle.load(data)
+                for entry, findings in zip(self.archive.entries, found, strict=True):
+                    entry.findings = findings
+            else:
+                write_outputs(self.archive, self.renderer, self.info)
             if self.process is not None:
                 self.process.join()
-                if self.process.exitcode != 0:
-                    raise RuntimeError(
-                        "writing the search index and exports failed "
-                        f"(exit {self.process.exitcode})"
-                    )
-            shutil.copytree(self.scratch, site_dir, dirs_exist_ok=True)
+            if self.info.site_dir.exists():
+                shutil.copytree(self.info.site_dir, site_dir, dirs_exist_ok=True)
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
 

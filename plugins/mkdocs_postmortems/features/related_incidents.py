@@ -18,11 +18,11 @@ def related_context(renderer: Renderer, entry: Entry) -> dict[str, Any]:
     archive = renderer.archive
     if entry.pm is None:
         return {}
+    found = related.for_archive(archive)
     return {
-        "related": related.items_for(archive, entry),
+        "related": found.for_entry(archive, entry, archive.settings.related_limit),
         "happened_again": [e for e in archive.recurrences.get(entry.pm.id, []) if e is not entry],
     }
 
 
 site.POSTMORTEM_CONTEXT.append(related_context)
-site.LATE_DATA.append(("related", related.table, related.adopt))

@@ -9,6 +9,7 @@ the same name under `overrides/postmortems/`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,14 @@ class Page:
     src_uri: str
     title: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    # the template's values, or a function that works them out where the page is rendered
+    # (the build's background process): for costly ones, or ones that count lint findings
+    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
     description: str = ""  # what the theme's search indexes of a listing
     indexed: bool = False  # True: the theme's search indexes the whole page
+
+    def values(self) -> dict[str, Any]:
+        return self.context() if callable(self.context) else self.context
 
 
 def relative(target: str, base: str) -> str:
@@ -154,7 +160,7 @@ class Renderer:
         )
 
     def generated(self, page: Page) -> Markup:
-        return self.render(page.template, self.page_url(page.src_uri), **page.context)
+        return self.render(page.template, self.page_url(page.src_uri), **page.values())
 
 
 def months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
