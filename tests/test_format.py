@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import build_site, make_project, run_cli
 
 GOOD = """\
@@ -429,3 +430,38 @@ def test_clean_archive_builds_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / "2026" / "pm" / "index.html").read_text()
     assert "EU logins failing after auth-service deploy" in page
+
+
+# The loader builds plain front-matter itself and leaves the rest to PyYAML: the values
+# (types included) must be exactly PyYAML's.
+YAML_SHAPES = [
+    "id: INC-1\nseverity: SEV2\ntags: [a, b]\nimpact: {users_affected: 12, data_loss: no}\n",
+    "a: yes\nb: No\nc: ~\nd: 0x1f\ne: 1_000\nf: .inf\ng: 012\nh: 1.5e3\ni: -.5\nj: TRUE\n",
+    "date: 2026-01-01\nstarted: 2026-01-01T10:00:00Z\n",  # strings: pydantic parses dates
+    "a: &x [1, 2]\nb: *x\n",  # an alias
+    "<<: {a: 1}\nb: 2\n",  # a merge key
+    "a: !!str 12\nb: !!binary aGVsbG8=\n",  # explicit tags
+    "? [a, b]\n: c\n",  # a list as a key: PyYAML's error
+    "a: 1\na: 2\n",  # duplicate: the last wins, PM107 says so
+    "- 1\n- two\n",
+    "a:\n  b:\n    - {c: d, e: [f, {g: h}]}\n    - ''\n",
+    "a: !custom x\n",  # an unknown tag: PyYAML's error
+]
+
+
+@pytest.mark.parametrize("source", YAML_SHAPES)
+def test_front_matter_values_are_pyyaml_s(source: str) -> None:
+    from mkdocs_postmortems.loader import _construct, _Loader
+
+    def construct(fast: bool) -> str:
+        loader = _Loader(source)
+        try:
+            node = loader.get_single_node()
+            value = _construct(loader, node) if fast else loader.construct_document(node)
+            return repr(value)
+        except yaml.YAMLError as exc:
+            return f"error: {exc}"
+        finally:
+            loader.dispose()
+
+    assert construct(fast=True) == construct(fast=False)

@@ -7,6 +7,7 @@ registries below, so the plugin stays a list of event handlers.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import pickle
 import shutil
@@ -178,10 +179,15 @@ class Background:
         self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-build-"))
         self.info = SiteInfo(self.scratch / "site", site_name, site_url)
         self.done: set[str] = set()
+        self.frozen = False
         self.process: multiprocessing.process.BaseProcess | None = None
         self.receive: Connection | None = None
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
+            # what exists now lives until the build ends: keep the cyclic GC off it in both
+            # processes (it rescanned the archive over and over) and the child's pages shared
+            gc.freeze()
+            self.frozen = True
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=self._child, args=(send,), daemon=True)
             self.process.start()
@@ -247,7 +253,13 @@ class Background:
     def cancel(self) -> None:
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
+        self._thaw()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def finish(self, site_dir: Path) -> None:
         """Wait for the child, take over its findings, and move its files into the site."""
@@ -264,6 +276,7 @@ class Background:
             if self.info.site_dir.exists():
                 shutil.copytree(self.info.site_dir, site_dir, dirs_exist_ok=True)
         finally:
+            self._thaw()
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
