@@ -103,6 +103,25 @@ def test_indexes_exist_and_list_published_incidents(example_site: Path) -> None:
     assert re.search(r"\d+ open, of which \d+ overdue on 2026-11-18", home)
 
 
+def test_home_lists_the_most_overdue_items_and_links_the_rest(tmp_path: Path) -> None:
+    files = {"index.md": "# Home\n"}
+    for n in range(1, 26):  # 25 open items, due 2026-01-01 .. 2026-01-25: all overdue
+        text = GOOD.replace("INC-2026-04-12-001", f"INC-2026-04-12-{n:03d}")
+        text = text.replace("    due: 2026-04-26\n    status: done\n    closed: 2026-04-20\n", "")
+        text = text.replace("    owner:", f"    due: 2026-01-{n:02d}\n    status: open\n    owner:")
+        files[f"2026/pm-{n:02d}.md"] = text
+    project = make_project(tmp_path, files)
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    home = read(tmp_path / "site", "index.html")
+    assert "25 open, of which 25 overdue on 2026-11-18" in text_of(home)
+    start = home.index("Most overdue action items")
+    table = home[start : home.index("</table>", start)]
+    dues = re.findall(r'<time datetime="(2026-01-\d\d)">', table)
+    assert dues == [f"2026-01-{n:02d}" for n in range(1, 21)]  # the 20 most overdue
+    assert '<a href="actions/">All 25 overdue action items</a>' in home
+
+
 def test_drafts_are_marked_and_left_out_of_indexes(example_site: Path, tmp_path: Path) -> None:
     draft_page = read(example_site, "2026/2026-11-03-kafka-broker-disk-isr-shrink/index.html")
     assert "This post-mortem is a draft" in draft_page

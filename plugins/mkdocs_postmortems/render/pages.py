@@ -109,8 +109,12 @@ def by_month(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     return [(calendar.month_name[m], groups[m]) for m in sorted(groups, reverse=True)]
 
 
-def home_context(archive: Archive, latest: int = 10) -> dict:
-    """Latest incidents, counts by severity for the last 12 months, open and overdue items."""
+def home_context(archive: Archive, latest: int = 10, most_overdue: int = 20) -> dict:
+    """Latest incidents, counts by severity for the last 12 months, open and overdue items.
+
+    The home page lists the `most_overdue` items furthest past their due date; the rest
+    are on /actions/ (listing every one made a 1.6 MB home page at 5,000 post-mortems).
+    """
     months = months_back(archive.today, 12)
     first = months[0]
     counts: Counter[tuple[int, int, str]] = Counter()
@@ -125,10 +129,12 @@ def home_context(archive: Archive, latest: int = 10) -> dict:
     ]
     totals = [sum(r[1][i] for r in rows) for i in range(len(archive.settings.severities))]
     open_rows = [r for r in archive.actions if r.item.is_open]
+    overdue = [r for r in open_rows if r.overdue]  # most overdue first (Archive.actions)
     return {
         "latest": archive.visible[:latest],
         "month_rows": rows,
         "totals": totals,
         "open_count": len(open_rows),
-        "overdue": [r for r in open_rows if r.overdue],
+        "overdue": overdue[:most_overdue],
+        "overdue_count": len(overdue),
     }
