@@ -192,7 +192,7 @@ def _by_score(item: tuple[int, float]) -> tuple[float, int]:
 def _dot(a: Vector, b: Vector) -> float:
     if len(b) < len(a):
         a, b = b, a
-    return sum(weight * b.get(feature, 0.0) for feature, weight in a.items())
+    return sum(weight * b[feature] for feature, weight in a.items() if feature in b)
 
 
 def _term_counts(title: str, rest: str) -> Counter[str]:

@@ -178,9 +178,12 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _json(value: Any) -> bytes:
-    """UTF-8 JSON with <, > and & as \\u escapes, so no browser sniffs markup in it."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
+def _json(value: list[dict[str, Any]]) -> bytes:
+    """UTF-8 JSON, one record per line (diffs and `grep` stay readable, and the C encoder
+    does the work: `indent` takes the pure-Python one, 4x slower), with <, > and & as
+    \\u escapes, so no browser sniffs markup in it."""
+    lines = [json.dumps(record, ensure_ascii=False) for record in value]
+    text = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("utf-8")
 
