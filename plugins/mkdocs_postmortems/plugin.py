@@ -106,8 +106,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.archive,
             self.renderer,
             [page for page in self.pages.values() if not page.indexed],
-            config.site_name,
-            config.site_url or "",
+            site.SiteInfo(Path(config.site_dir), config.site_name, config.site_url or ""),
             parallel=self.config.parallel and not self.serve and not settings.findings_panel,
         )
         return files
@@ -188,7 +187,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for asset in sorted(ASSETS.iterdir()):
             shutil.copyfile(asset, target / asset.name)
         if self.outputs is not None:
-            self.outputs.finish(Path(config.site_dir))
+            self.outputs.finish()
             self.outputs = None
         _log_findings(self.archive.findings)
 

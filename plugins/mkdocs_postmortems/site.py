@@ -156,7 +156,7 @@ class Background:
                   each, put in place as the page is written
       pages       rule findings (logged at the end of the build; the metrics page counts
                   them), then the generated listings (services, tags, actions...), likewise
-      outputs     the search index and exports, moved into the site at the end
+      outputs     the search index and exports, written into the site directory
 
     The child writes into a scratch folder and says which stage is done through a pipe.
     Without fork, under `mkdocs serve` (which runs threads) or with the findings panel on,
@@ -168,8 +168,7 @@ class Background:
         archive: Archive,
         renderer: Renderer,
         pages: list[Page],
-        site_name: str,
-        site_url: str,
+        site: SiteInfo,
         parallel: bool,
     ) -> None:
         self.archive = archive
@@ -177,7 +176,7 @@ class Background:
         self.pages = {page.src_uri: (number, page) for number, page in enumerate(pages)}
         self.postmortems = {e.doc.src_uri: n for n, e in enumerate(archive.valid)}
         self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-build-"))
-        self.info = SiteInfo(self.scratch / "site", site_name, site_url)
+        self.info = site  # MkDocs has cleaned site_dir already: outputs go straight in
         self.done: set[str] = set()
         self.frozen = False
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -261,8 +260,8 @@ class Background:
             gc.unfreeze()
             self.frozen = False
 
-    def finish(self, site_dir: Path) -> None:
-        """Wait for the child, take over its findings, and move its files into the site."""
+    def finish(self) -> None:
+        """Wait for the child and take over its findings (the outputs are in the site)."""
         try:
             if self._wait("outputs"):
                 with open(self.scratch / "findings.pickle", "rb") as data:
@@ -273,8 +272,6 @@ class Background:
                 write_outputs(self.archive, self.renderer, self.info)
             if self.process is not None:
                 self.process.join()
-            if self.info.site_dir.exists():
-                shutil.copytree(self.info.site_dir, site_dir, dirs_exist_ok=True)
         finally:
             self._thaw()
             shutil.rmtree(self.scratch, ignore_errors=True)
