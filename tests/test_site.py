@@ -63,7 +63,9 @@ def test_theme_search_indexes_facts_and_action_items(example_site: Path) -> None
     assert "SEV2 · published · INC-2026-02-17-001 · 2026-02-17" in head
     assert "Services: payments" in head and "connection-pool" in head
     actions = sections[page + "#action-items"]["text"]
-    assert "AI-3 " in actions and "(open, @" in actions and "due 2026-05-15" in actions
+    assert "AI-3 Add a circuit breaker" in actions
+    assert "(overdue 187 d, in-progress, @aisha, due 2026-05-15, PAY-611)" in actions
+    assert "Time to resolve 1 h 15 min" in head and "users affected 11,200" in head
     assert "<table" not in actions and "pm-badge" not in head
     for path in example_site.rglob("*.html"):
         assert "postmortems:head" not in path.read_text(encoding="utf-8"), path

@@ -93,7 +93,9 @@ def postmortem_content(renderer: Renderer, entry: Entry, body_html: str, page_ur
         findings = entry.findings if renderer.archive.settings.findings_panel else []
         html = renderer.render("postmortems/findings_panel.html", page_url, findings=findings)
         return str(html) + body_html
-    indexed = renderer.postmortem(entry, BODY, page_url, "postmortems/postmortem_indexed.html")
+    template = "postmortems/postmortem_indexed.html"
+    rows = renderer.archive.rows_for(entry)
+    indexed = renderer.postmortem(entry, BODY, page_url, template, rows=rows)
     head, tail = str(indexed).split(BODY, 1)
     return f"{HEAD[0]}{head}{HEAD[1]}{body_html}{TAIL[0]}{tail}{TAIL[1]}"
 
