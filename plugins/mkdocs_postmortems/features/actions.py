@@ -7,11 +7,9 @@ rendered at build time and inlined without pygal's JavaScript, each next to its 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
 from .. import metrics
 from ..archive import ActionRow, Archive
@@ -31,7 +29,17 @@ STATE_COLOURS = {
 }
 
 
+if TYPE_CHECKING:
+    from pygal.style import Style
+
+# pygal is imported where a chart is drawn: the build draws them in its background process,
+# and the CLI never does.
+
+
 def _style(colours: tuple[str, ...]) -> Style:
+
+    from pygal.style import Style
+
     return Style(
         background="transparent",
         plot_background="transparent",
@@ -102,6 +110,8 @@ def _short(month: str) -> str:
 
 
 def incidents_chart(stats: metrics.Stats) -> Markup:
+    import pygal
+
     chart = pygal.StackedBar(
         **_config("Incidents per month by severity", SEVERITY_COLOURS, y_title="incidents")
     )
@@ -118,6 +128,8 @@ def incidents_chart(stats: metrics.Stats) -> Markup:
 
 def times_chart(stats: metrics.Stats, kind: str) -> Markup:
     """Median and p90 per month: time to detect or resolve (minutes)."""
+    import pygal
+
     title = {"ttd": "Time to detect per month", "ttr": "Time to resolve per month"}[kind]
     chart = pygal.Line(
         **_config(f"{title} (minutes)", SERIES_COLOURS, allow_interruptions=True, dots_size=3)
@@ -131,6 +143,8 @@ def times_chart(stats: metrics.Stats, kind: str) -> Markup:
 
 
 def ttp_chart(stats: metrics.Stats) -> Markup:
+    import pygal
+
     target = stats.targets["time_to_postmortem_hours"]
     chart = pygal.Line(
         **_config(
@@ -159,6 +173,8 @@ def ttp_chart(stats: metrics.Stats) -> Markup:
 
 
 def status_chart(stats: metrics.Stats, counts: dict[str, int]) -> Markup:
+    import pygal
+
     colours = tuple(STATE_COLOURS[s] for s in metrics.STATES)
     chart = pygal.HorizontalBar(
         **_config("Action items by state", colours, legend_at_bottom_columns=5, height=260)

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import icalendar
-
 from .. import metrics
 from ..archive import Archive, Entry
 from ..render import Renderer
@@ -78,6 +76,8 @@ def action_items_json(archive: Archive, site_url: str = "") -> list[dict[str, An
 
 def calendar(archive: Archive, site_name: str, site_url: str = "") -> bytes:
     """RFC 5545 calendar: icalendar does the text escaping and 75-octet line folding."""
+    import icalendar  # here: the build writes exports in its background process
+
     hidden = archive.settings.hidden_fields
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
