@@ -178,6 +178,8 @@ class Background:
         self.pages = {page.src_uri: (number, page) for number, page in enumerate(pages)}
         self.postmortems = {e.doc.src_uri: n for n, e in enumerate(archive.valid)}
         self.scratch = Path(tempfile.mkdtemp(prefix="postmortems-build-"))
+        for stage in ("postmortems", "pages"):
+            (self.scratch / stage).mkdir()
         self.info = site  # MkDocs has cleaned site_dir already: outputs go straight in
         self.done: set[str] = set()
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -221,9 +223,7 @@ class Background:
         send.close()
 
     def _path(self, stage: str, number: int) -> Path:
-        folder = self.scratch / stage
-        folder.mkdir(exist_ok=True)
-        return folder / f"{number}.html"
+        return self.scratch / stage / f"{number}.html"
 
     # -- the parent -------------------------------------------------------------------
 
