@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import yaml
-from mkdocs_postmortems.archive import open_archive
+from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.settings import LintSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,7 +34,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
-from mkdocs_postmortems.archive import open_archive  # noqa: E402
+from mkdocs_postmortems.pipeline import open_archive  # noqa: E402
 from mkdocs_postmortems.settings import Settings  # noqa: E402
 
 TARGET = 3.0

@@ -56,7 +56,7 @@ def main() -> int:
         return 1
 
     from mkdocs_postmortems import related
-    from mkdocs_postmortems.archive import open_archive
+    from mkdocs_postmortems.pipeline import open_archive
     from mkdocs_postmortems.settings import Settings, today
 
     archive = open_archive(project / "postmortems", Settings(), today())

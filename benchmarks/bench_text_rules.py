@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 from bench_blameless import LOADER, make_files
-from mkdocs_postmortems.archive import Entry, open_archive
+from mkdocs_postmortems.entry import Entry
+from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.rules import ai, bl, text
 from mkdocs_postmortems.settings import LintSettings, Settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CORPUS, EPOCH, build_site, make_project, run_cli
-from mkdocs_postmortems.archive import open_archive
+from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.rules import catalogue
 from mkdocs_postmortems.rules.bl import scan_text
 from mkdocs_postmortems.settings import LintSettings, Settings

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, build_site, make_project, run_cli
-from mkdocs_postmortems.archive import open_archive
 from mkdocs_postmortems.features.reading_lists import read_list, reading_lists
+from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.settings import Settings
 
 ITEMS = "---\ntitle: t\npostmortems:\n  - id: INC-A\n    why: w\n"

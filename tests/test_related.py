@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, EXAMPLE, make_project, run_cli
 from mkdocs_postmortems import related
-from mkdocs_postmortems.archive import Archive, open_archive, slug
+from mkdocs_postmortems.archive import Archive
+from mkdocs_postmortems.entry import slug
+from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.settings import Settings
 
 TODAY = dt.date(2026, 11, 18)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CORPUS, make_project, run_cli
-from mkdocs_postmortems.archive import slug
+from mkdocs_postmortems.entry import slug
 from mkdocs_postmortems.search import QueryError, parse
 
 RETRY_STORM = "INC-2025-01-21-001"  # payments, 2025, SEV2, "retry storm" in its title
@@ -272,7 +272,7 @@ def test_index_bytes_do_not_depend_on_hash_seed() -> None:
 
     script = (
         "import datetime as dt, json, pathlib\n"
-        "from mkdocs_postmortems.archive import open_archive\n"
+        "from mkdocs_postmortems.pipeline import open_archive\n"
         "from mkdocs_postmortems.search import build\n"
         "from mkdocs_postmortems.settings import Settings\n"
         "a = open_archive(pathlib.Path('postmortems'), Settings(), dt.date(2026, 11, 18))\n"

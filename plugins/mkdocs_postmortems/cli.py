@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 
 from . import metrics, scaffold
-from .archive import Archive, open_archive
+from .archive import Archive
 from .findings import format_findings, has_errors
 from .loader import discover, display_path, is_postmortem
 from .model import json_schema
+from .pipeline import open_archive
 from .rules import catalogue
 from .settings import Settings, today
 

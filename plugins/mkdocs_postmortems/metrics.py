@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .archive import ActionRow, Archive, Entry
+from .archive import ActionRow, Archive
+from .entry import Entry
 from .model import ACTION_STATUSES
 
 # The states an action row is grouped by: an open or in-progress item past its due date is

@@ -13,8 +13,9 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import AnchorLink
 
 from . import site
-from .archive import Archive, Entry
+from .archive import Archive
 from .config import PostmortemsConfig, to_settings
+from .entry import Entry
 from .findings import Finding
 from .loader import is_postmortem
 from .render import ASSETS, Page, Renderer

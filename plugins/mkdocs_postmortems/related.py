@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .archive import Archive, Entry
+from .archive import Archive
+from .entry import Entry
 
 # Weights of the three similarities in the score (they add up to 1).
 TEXT_WEIGHT, SERVICE_WEIGHT, TAG_WEIGHT = 0.6, 0.25, 0.15

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
-from .archive import Archive, Entry, slug
+from .archive import Archive
+from .entry import Entry, slug
 from .settings import ALL_SECTIONS
 
 _PROMPTS = {

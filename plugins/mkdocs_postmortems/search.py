@@ -32,7 +32,8 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from .archive import REDACT, Archive, Entry
+from .archive import Archive
+from .entry import REDACT, Entry
 
 FIELDS: tuple[str, ...] = ("service", "tag", "severity", "year", "status")
 # Index fields and boosts: what a responder remembers first weighs most.

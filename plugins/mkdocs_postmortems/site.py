@@ -18,7 +18,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .archive import REDACT, Archive, Entry, lint, read
+from .archive import Archive
+from .entry import REDACT, Entry
+from .pipeline import lint, read
 from .render import Page, Renderer
 from .render.pages import generated_pages, home_context
 from .settings import Settings

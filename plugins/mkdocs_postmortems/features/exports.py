@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .. import metrics
-from ..archive import Archive, Entry
+from ..archive import Archive
+from ..entry import Entry
 from ..render import Renderer
 from ..site import OUTPUT_HOOKS, SiteInfo
 

@@ -18,7 +18,8 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from .. import site
-from ..archive import Archive, Entry, url_for
+from ..archive import Archive
+from ..entry import Entry, url_for
 from ..findings import Finding
 from ..loader import Document, display_path, load
 from ..render import Page, Renderer

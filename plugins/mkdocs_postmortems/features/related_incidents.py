@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import related, site
-from ..archive import Entry
+from ..entry import Entry
 from ..render import Renderer
 
 

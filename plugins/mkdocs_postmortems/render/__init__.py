@@ -17,7 +17,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..archive import Archive, Entry, slug
+from ..archive import Archive
+from ..entry import Entry, slug
 
 ASSETS = Path(__file__).parent / "assets"
 

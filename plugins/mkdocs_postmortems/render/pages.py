@@ -6,7 +6,8 @@ import calendar
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-from ..archive import Archive, Entry, slug
+from ..archive import Archive
+from ..entry import Entry, slug
 from . import Page, months_back
 
 # Other features register page builders here (actions, metrics, finder, reading lists...).

@@ -4,244 +4,29 @@ an explanation with an example and a blameless rewrite, and a small function.
 `PM` rules check the format, `BL` rules blameless language, `AI` rules the
 quality of action items. Rules whose findings come from the loader or the
 schema have no function; they are listed so `postmortems rules` explains them.
+Importing this package imports every rule module, so the catalogue is complete.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from . import ai, bl, pm
+from .base import RULES, Hit, Rule, Selection, declare, rule, run_archive_rules, run_file_rules
 
-from ..findings import Finding
-
-if TYPE_CHECKING:
-    from ..archive import Entry
-    from ..settings import Settings
-
-Scope = Literal["file", "archive", "schema"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """What a check function reports; the runner turns it into a Finding."""
-
-    line: int
-    column: int
-    message: str
-    suggestion: str | None = None
-    path: str | None = None  # archive rules may report on another file
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    message: str
-    explanation: str
-    example: str = ""
-    rewrite: str = ""
-    severity: Literal["error", "warning"] = "error"
-    scope: Scope = "file"
-    # published post-mortems get errors; drafts and in-review ones get warnings
-    relaxed_for_drafts: bool = False
-    check: Callable[..., Iterable[Hit]] | None = field(default=None, compare=False)
-
-    @property
-    def prefix(self) -> str:
-        return re.match(r"[A-Z]+", self.code).group(0)  # type: ignore[union-attr]
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(
-    code: str,
-    name: str,
-    message: str,
-    explanation: str,
-    *,
-    example: str = "",
-    rewrite: str = "",
-    severity: Literal["error", "warning"] = "error",
-    scope: Scope = "file",
-    relaxed_for_drafts: bool = False,
-) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
-    """Register a check function under a code."""
-
-    def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
-        declare(
-            code,
-            name,
-            message,
-            explanation,
-            example=example,
-            rewrite=rewrite,
-            severity=severity,
-            scope=scope,
-            relaxed_for_drafts=relaxed_for_drafts,
-            check=func,
-        )
-        return func
-
-    return register
-
-
-def declare(code: str, name: str, message: str, explanation: str, **kw: object) -> Rule:
-    if code in RULES:
-        raise ValueError(f"rule {code} declared twice")
-    new = Rule(code, name, message, explanation, **kw)  # type: ignore[arg-type]
-    RULES[code] = new
-    return new
+__all__ = [
+    "RULES",
+    "Hit",
+    "Rule",
+    "Selection",
+    "ai",
+    "bl",
+    "catalogue",
+    "declare",
+    "pm",
+    "rule",
+    "run_archive_rules",
+    "run_file_rules",
+]
 
 
 def catalogue() -> list[Rule]:
-    _load_all()
     return sorted(RULES.values(), key=lambda r: (("PM", "BL", "AI").index(r.prefix), r.code))
-
-
-def _load_all() -> None:
-    from . import ai, bl, pm  # noqa: F401  (registration by import)
-
-
-class Selection:
-    """Which rules run and at which severity, after select/ignore/severity settings."""
-
-    def __init__(self, settings: Settings) -> None:
-        _load_all()
-        lint = settings.lint
-        self.settings = settings
-        self._enabled: dict[str, bool] = {}
-        for code in RULES:
-            on = any(code.startswith(s) for s in lint.select) and not any(
-                code.startswith(s) for s in lint.ignore
-            )
-            if lint.severity.get(code) == "off":
-                on = False
-            self._enabled[code] = on
-        # loader and schema findings cannot be switched off: the file is unusable without them
-        for code, entry in RULES.items():
-            if entry.scope == "schema":
-                self._enabled[code] = True
-
-    def enabled(self, code: str) -> bool:
-        return self._enabled.get(code, True)
-
-    def rules(self, scope: Scope) -> list[Rule]:
-        return [r for r in RULES.values() if r.scope == scope and r.check and self.enabled(r.code)]
-
-    def severity(self, code: str, status: str | None) -> Literal["error", "warning"]:
-        entry = RULES.get(code)
-        configured = self.settings.lint.severity.get(code)
-        level: Literal["error", "warning"] = (
-            configured
-            if configured in ("error", "warning")
-            else entry.severity
-            if entry
-            else "error"
-        )  # type: ignore[assignment]
-        if entry and entry.relaxed_for_drafts and status not in (None, "published"):
-            return "warning"
-        return level
-
-
-SUPPRESS = re.compile(
-    r"postmortems:\s*(ignore|ignore-section)\s*=\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*|all)"
-)
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-@dataclass
-class Suppressions:
-    """Inline `postmortems: ignore=CODE` (one line) and `ignore-section=CODE` comments."""
-
-    lines: dict[int, set[str]] = field(default_factory=dict)
-    ranges: list[tuple[int, int, set[str]]] = field(default_factory=list)
-
-    @classmethod
-    def scan(cls, text: str) -> Suppressions:
-        found = cls()
-        if "postmortems:" not in text:
-            return found
-        lines = text.split("\n")
-        for number, line in enumerate(lines, start=1):
-            match = SUPPRESS.search(line)
-            if not match:
-                continue
-            codes = {c.strip() for c in match.group(2).split(",")}
-            if match.group(1) == "ignore":
-                found.lines.setdefault(number, set()).update(codes)
-                continue
-            level = _section_level(lines, number)
-            end = len(lines)
-            for later in range(number, len(lines)):
-                heading = HEADING.match(lines[later])
-                if heading and len(heading.group(1)) <= level:
-                    end = later
-                    break
-            found.ranges.append((number, end, codes))
-        return found
-
-    def covers(self, line: int, code: str) -> bool:
-        codes = self.lines.get(line, ())
-        if code in codes or "all" in codes:
-            return True
-        return any(
-            start <= line <= end and (code in codes or "all" in codes)
-            for start, end, codes in self.ranges
-        )
-
-
-def _section_level(lines: list[str], number: int) -> int:
-    """The level of the heading the comment sits under (7 = before any heading)."""
-    for previous in range(number - 1, -1, -1):
-        heading = HEADING.match(lines[previous])
-        if heading:
-            return len(heading.group(1))
-    return 7
-
-
-def run_file_rules(entry: Entry, selection: Selection) -> Iterator[Finding]:
-    if entry.pm is None:
-        rules = [r for r in selection.rules("file") if getattr(r.check, "text_only", False)]
-    else:
-        rules = selection.rules("file")
-    for current in rules:
-        assert current.check is not None
-        for hit in current.check(entry, selection.settings):
-            yield _finding(entry, current, hit, selection)
-
-
-def run_archive_rules(
-    entries: list[Entry], selection: Selection, extra: object = None
-) -> Iterator[Finding]:
-    by_path = {e.doc.path: e for e in entries}
-    for current in selection.rules("archive"):
-        assert current.check is not None
-        for hit in current.check(entries, selection.settings, extra):
-            target = by_path.get(hit.path or "")
-            if target is None:
-                yield Finding(
-                    hit.path or "",
-                    hit.line,
-                    hit.column,
-                    current.code,
-                    selection.severity(current.code, None),
-                    hit.message,
-                    hit.suggestion,
-                )
-            else:
-                yield _finding(target, current, hit, selection)
-
-
-def _finding(entry: Entry, current: Rule, hit: Hit, selection: Selection) -> Finding:
-    status = entry.pm.status if entry.pm else None
-    return Finding(
-        entry.doc.path,
-        hit.line,
-        hit.column,
-        current.code,
-        selection.severity(current.code, status),
-        hit.message,
-        hit.suggestion,
-    )

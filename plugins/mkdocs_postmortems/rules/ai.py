@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import Hit, rule
+from .base import Hit, rule
 from .bl import HANDLE, ROLE, ROLE_MODIFIER, ROLES_PLURAL, TEAM_HANDLE, UNFOLDED, entry_context
 
 if TYPE_CHECKING:
-    from ..archive import Entry
+    from ..entry import Entry
     from ..settings import Settings
 
 # Asking people to behave differently: vague whatever follows.

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
-from . import Hit, rule
+from .base import Hit, rule
 from .text import Span, body_spans, spans
 
 if TYPE_CHECKING:
-    from ..archive import Entry
+    from ..entry import Entry
     from ..settings import Settings
 
 # --- who counts as a person ------------------------------------------------------------

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..archive import REDACT
+from ..entry import REDACT
 from ..model import TIMESTAMPS
-from . import Hit, declare, rule
+from .base import Hit, declare, rule
 
 if TYPE_CHECKING:
-    from ..archive import Entry
+    from ..entry import Entry
     from ..settings import Settings
 
 # Findings made while reading the file or validating its schema.
