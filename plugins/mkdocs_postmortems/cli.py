@@ -57,9 +57,10 @@ def _project(config_file: str | None) -> Project:
     return Project(Path(config.docs_dir), settings)
 
 
-def load_archive(config_file: str | None) -> Archive:
+def load_archive(config_file: str | None, rules: bool = False) -> Archive:
+    """The archive for `search`, `actions` and `stats`; only `stats` needs the findings."""
     project = _project(config_file)
-    return open_archive(project.docs_dir, project.settings, today())
+    return open_archive(project.docs_dir, project.settings, today(), rules=rules)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,10 +102,11 @@ def check(paths: tuple[Path, ...], fmt: str, config_file: str | None) -> None:
     files = None
     if extra:
         files = [p for p, _ in discover(project.docs_dir, project.settings.exclude)] + extra
-    from . import site  # the build's ARCHIVE_HOOKS (reading lists...) are checked too
+    from .features import FEATURES  # what features read (reading lists...) is checked too
 
+    readers = [(f.name, f.read) for f in FEATURES if f.read]
     archive = open_archive(
-        project.docs_dir, project.settings, today(), paths=files, hooks=site.ARCHIVE_HOOKS
+        project.docs_dir, project.settings, today(), paths=files, readers=readers
     )
     findings = archive.findings
     files = len(archive.entries)
@@ -156,7 +158,7 @@ def new(
             f"{severity!r}; use one of {', '.join(project.settings.severities)}",
             param_hint="--severity",
         )
-    archive = open_archive(project.docs_dir, project.settings, today())
+    archive = open_archive(project.docs_dir, project.settings, today(), rules=False)
     day = date.date() if date else today()
     try:
         path = scaffold.write_new(
@@ -253,7 +255,7 @@ def actions(
 @config_option
 def stats(as_json: bool, config_file: str | None) -> None:
     """The practice's figures, as on /metrics/: completion, recurrence, time to post-mortem."""
-    figures = metrics.compute(load_archive(config_file))
+    figures = metrics.compute(load_archive(config_file, rules=True))
     if as_json:
         click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -88,19 +88,23 @@ def open_archive(
     today: dt.date,
     paths: list[Path] | None = None,
     cwd: Path | None = None,
-    hooks: Iterable[Callable[[list[Entry], Settings, Path], Any]] = (),
+    readers: Iterable[tuple[str, Callable[[list[Entry], Settings, Path], Any]]] = (),
+    rules: bool = True,
 ) -> Archive:
-    """Read, lint and index a folder of post-mortems (what `postmortems check` runs).
+    """Read, validate and (with `rules`) lint a folder of post-mortems.
 
-    `hooks` are site.ARCHIVE_HOOKS (reading lists...): their findings are the archive's too.
+    `readers` are the features' read steps (reading lists...): their values are the
+    archive's `extra`, and their findings the archive's too. `search`, `actions` and `new`
+    pass `rules=False`: they need the entries, not the findings.
     """
     if paths is None:
         files = list(discover(docs_dir, settings.exclude))
     else:
         files = [(p, _src_uri(p, docs_dir)) for p in paths]
     entries = read(files, settings, cwd)
-    extra = {hook.__name__: hook(entries, settings, docs_dir) for hook in hooks}
-    lint(entries, settings, extra)
+    extra = {name: reader(entries, settings, docs_dir) for name, reader in readers}
+    if rules:
+        lint(entries, settings, extra)
     return Archive(settings, today, entries, extra)
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import html
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import AnchorLink
 
-from . import site
+from . import build
 from .archive import Archive
 from .config import PostmortemsConfig, to_settings
 from .entry import Entry
@@ -45,7 +48,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages: dict[str, Page] = {}
         self.home: str | None = None
         self.curated: set[str] = set()
-        self.outputs: site.Background | None = None
+        self.outputs: build.Background | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -54,9 +57,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._reset()  # `mkdocs serve` keeps this object across rebuilds
         if not self.config.enabled:
             return None
-        self.settings = to_settings(
-            self.config, serve=self.serve, use_directory_urls=config.use_directory_urls
-        )
+        try:
+            self.settings = to_settings(
+                self.config, serve=self.serve, use_directory_urls=config.use_directory_urls
+            )
+        except ValueError as error:  # names the option
+            raise PluginError(f"plugin postmortems: {error}") from None
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         return config
@@ -70,7 +76,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and is_postmortem(f.src_uri, settings.exclude)
         ]
-        self.archive = site.build_archive(sources, settings, today(), Path(config.docs_dir))
+        self.archive = build.build_archive(sources, settings, today(), Path(config.docs_dir))
         self.renderer = Renderer(self.archive, _custom_dirs(config), config.use_directory_urls)
         for entry in self.archive.entries:
             file = files.get_file_from_path(entry.doc.src_uri)
@@ -82,11 +88,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
             self.entries[entry.doc.src_uri] = entry
-        self.curated = set(site.not_in_nav(self.archive))
+        self.curated = set(build.not_in_nav(self.archive))
         for src_uri in self.curated:
             if (file := files.get_file_from_path(src_uri)) is not None:
                 file.inclusion = InclusionLevel.NOT_IN_NAV  # e.g. reading lists: their index links
-        for page in site.pages(self.archive, Path(config.docs_dir)):
+        for page in build.generated_pages(self.archive):
             if files.get_file_from_path(page.src_uri) is not None:
                 continue  # the author wrote this page; keep theirs
             inclusion = (
@@ -103,13 +109,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.home = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri == "index.md"), None
         )
-        self.outputs = site.Background(
+        plan = build.Plan(
             self.archive,
             self.renderer,
             [page for page in self.pages.values() if not page.indexed],
-            site.SiteInfo(Path(config.site_dir), config.site_name, config.site_url or ""),
-            parallel=self.config.parallel and not self.serve and not settings.findings_panel,
+            build.SiteInfo(Path(config.site_dir), config.site_name, config.site_url or ""),
         )
+        # `mkdocs serve` runs threads and rebuilds in this process: no fork there
+        parallel = self.config.parallel and not self.serve and not settings.findings_panel
+        self.outputs = build.Background(plan, parallel=parallel)
         return files
 
     def on_page_read_source(self, *, page: MkPage, config: MkDocsConfig) -> str | None:
@@ -134,7 +142,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.meta["title"] = page.title = html.escape(entry.pm.title)
             page.meta["description"] = html.escape(entry.pm.summary)
             page.meta.setdefault("hide", ["navigation"])  # the archive is reached by its indexes
-            return site.prepare_body(markdown, self.archive)  # type: ignore[arg-type]
+            return build.prepare_body(markdown, self.archive)  # type: ignore[arg-type]
         generated = self.pages.get(src_uri)
         if generated is not None:
             page.meta["title"] = page.title = html.escape(generated.title)
@@ -152,29 +160,30 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         entry = self.entries.get(src_uri)
         if entry is not None:
             if entry.pm is not None:
-                for anchor, title in site.APPENDED_SECTIONS:
+                for anchor, title in build.APPENDED_SECTIONS:
                     page.toc.items.append(AnchorLink(title, anchor, 2))
             # the theme's search indexes the narrative, facts and action items
-            return site.postmortem_content(self.renderer, entry, html_text, page.url)
+            return build.postmortem_content(self.renderer, entry, html_text, page.url)
         generated = self.pages.get(src_uri)
         if generated is not None:
             if generated.indexed:
                 return str(self.renderer.render(generated.template, page.url, **generated.values()))
             return _slot(generated)
         if src_uri == self.home:
-            return html_text + site.render_home(self.renderer, page.url)
-        return site.render_other(self.renderer, src_uri, html_text, page.url)
+            return html_text + build.render_home(self.renderer, page.url)
+        return build.render_other(self.renderer, src_uri, html_text, page.url)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         if self.outputs is None:
             return None
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
-        if entry is not None and entry.pm is not None:
-            return site.fill_postmortem(output, self.outputs.postmortem(entry, page.url))
-        generated = self.pages.get(src_uri)
-        if generated is not None and not generated.indexed:
-            return output.replace(_slot(generated), self.outputs.page(src_uri, page.url), 1)
+        with _stage_errors():
+            if entry is not None and entry.pm is not None:
+                return build.fill_postmortem(output, self.outputs.postmortem(entry, page.url))
+            generated = self.pages.get(src_uri)
+            if generated is not None and not generated.indexed:
+                return output.replace(_slot(generated), self.outputs.page(src_uri, page.url), 1)
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -185,14 +194,26 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for asset in sorted(ASSETS.iterdir()):
             shutil.copyfile(asset, target / asset.name)
         if self.outputs is not None:
-            self.outputs.finish()
-            self.outputs = None
+            outputs, self.outputs = self.outputs, None
+            with _stage_errors():
+                outputs.finish()
         _log_findings(self.archive.findings)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.outputs is not None:
             self.outputs.cancel()
             self.outputs = None
+
+
+@contextmanager
+def _stage_errors() -> Iterator[None]:
+    """A failed stage of the build is one error naming it; its traceback goes to the debug log."""
+    try:
+        yield
+    except build.StageError as error:
+        if error.details:
+            log.debug("%s", error.details)
+        raise PluginError(f"{error} (run with --verbose for the traceback)") from None
 
 
 def _slot(page: Page) -> str:

@@ -1,7 +1,8 @@
-"""Core settings, shared by the MkDocs plugin and the CLI.
+"""Core settings, shared by the MkDocs plugin and the CLI: the one declaration of every
+option, with its default and what it is for.
 
-The MkDocs `config.py` declares the same options for `mkdocs.yml`; both shells
-turn what they read into one `Settings` so the core never imports MkDocs.
+The plugin's `config.py` derives its `mkdocs.yml` options from these fields; both shells
+turn what they read into one `Settings`, so the core never imports MkDocs.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ ALL_SECTIONS: list[str] = [
     "Lessons learned",
 ]
 
+AUDIENCES: tuple[str, ...] = ("internal", "public")
+
 DEFAULT_REQUIRED_SECTIONS: dict[str, list[str]] = {
     "SEV1": ALL_SECTIONS,
     "SEV2": ALL_SECTIONS,
@@ -39,40 +42,66 @@ class LintSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    select: list[str] = ["PM", "BL", "AI"]
-    ignore: list[str] = []
-    severity: dict[str, Literal["error", "warning", "off"]] = {}
-    persons: list[str] = Field(default=[], description="Names to treat as persons.")
-    blame_words: list[str] = []
-    vague_verbs: list[str] = []
-    max_open_action_items: int = 7
+    select: list[str] = Field(["PM", "BL", "AI"], description="Rule prefixes or codes to run.")
+    ignore: list[str] = Field([], description="Rule prefixes or codes to skip.")
+    severity: dict[str, Literal["error", "warning", "off"]] = Field(
+        {}, description="Per-code level, e.g. {AI103: warning, BL104: off}."
+    )
+    persons: list[str] = Field([], description="Names to treat as persons in BL rules.")
+    blame_words: list[str] = Field([], description="Extra words for BL103.")
+    vague_verbs: list[str] = Field([], description="Extra verbs for AI101.")
+    max_open_action_items: int = Field(7, ge=0, description="AI103 warns above this.")
 
 
 class Targets(BaseModel):
+    """The practice's targets, drawn on /metrics/."""
+
     model_config = ConfigDict(extra="forbid")
 
-    completion_rate: float = 0.9
-    recurrence_rate: float = 0.05
-    time_to_postmortem_hours: float = 48
+    completion_rate: float = Field(0.9, ge=0, le=1)
+    recurrence_rate: float = Field(0.05, ge=0, le=1)
+    time_to_postmortem_hours: float = Field(48, ge=0)
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    severities: list[str] = list(DEFAULT_SEVERITIES)
-    required_sections: dict[str, list[str]] = DEFAULT_REQUIRED_SECTIONS
-    exclude: list[str] = ["reading-lists/*", "_*", "*/_*"]
-    placeholder_owners: list[str] = ["tbd", "tbc", "?", "??", "unknown", "none", "n/a", "-", "todo"]
+    severities: list[str] = Field(
+        list(DEFAULT_SEVERITIES), min_length=1, description="Severity levels, most severe first."
+    )
+    required_sections: dict[str, list[str]] = Field(
+        DEFAULT_REQUIRED_SECTIONS, description="Body sections each severity requires."
+    )
+    exclude: list[str] = Field(
+        ["reading-lists/*", "_*", "*/_*"],
+        description="Globs of pages under docs_dir that are not post-mortems.",
+    )
+    placeholder_owners: list[str] = Field(
+        ["tbd", "tbc", "?", "??", "unknown", "none", "n/a", "-", "todo"],
+        description="Owners that name nobody (PM401).",
+    )
     lint: LintSettings = LintSettings()
-    show_drafts: bool = False
-    audience: Literal["internal", "public"] = "internal"
-    internal_terms: list[str] = []
-    drop_fields: list[str] = []
-    stale_after_days: int = 30
+    show_drafts: bool | None = Field(
+        None, description="List drafts in the indexes; None: on for serve, off for build."
+    )
+    findings_panel: bool | None = Field(
+        None, description="Show findings on each page; None: on for serve, off for build."
+    )
+    audience: Literal["internal", "public"] = Field(
+        "internal", description="The edition; POSTMORTEMS_AUDIENCE overrides it."
+    )
+    internal_terms: list[str] = Field(
+        [], description="Names a public post-mortem may only mention redacted (PM601)."
+    )
+    drop_fields: list[str] = Field(
+        [], description="Fields left out of every page, index and export."
+    )
+    stale_after_days: int = Field(
+        30, ge=0, description="Overdue by more than this: stale, for the monthly review."
+    )
     targets: Targets = Targets()
-    findings_panel: bool = False
-    use_directory_urls: bool = True
-    related_limit: int = 5
+    related_limit: int = Field(5, ge=0, le=50, description="Similar incidents per page.")
+    use_directory_urls: bool = True  # MkDocs' own setting, filled in by the shells
 
     @model_validator(mode="after")
     def _sections_for_known_severities(self) -> Settings:

@@ -1,10 +1,24 @@
-"""Optional features register their hooks with `site` when imported here."""
+"""Every feature of the site, in the order the build runs them.
 
-from . import (
-    finder,  # noqa: F401  (the /find/ page and its search index)
-    writing_guide,  # noqa: F401  (the /writing-guide/ page: every rule explained)
+Each is a `Feature` (see `base.py`): what it reads next to the post-mortems, the pages it
+adds, what it adds to a post-mortem page, and the files it writes. Nothing registers
+itself: this tuple is the whole list.
+"""
+
+from __future__ import annotations
+
+from ..render.pages import index_pages
+from . import actions, exports, finder, reading_lists, related_incidents, writing_guide
+from .base import Feature, SiteInfo
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("indexes", pages=index_pages),  # services, tags, severity, archive by year
+    finder.FEATURE,  # /find/ and its search index
+    writing_guide.FEATURE,  # /writing-guide/: every rule explained
+    actions.FEATURE,  # /actions/ and /metrics/
+    exports.FEATURE,  # JSON, iCalendar and Atom exports
+    reading_lists.FEATURE,  # /reading-lists/: curated lists with progress
+    related_incidents.FEATURE,  # related incidents, "happened again"
 )
-from .actions import actions_and_metrics  # noqa: F401  (/actions/ and /metrics/)
-from .exports import write_exports  # noqa: F401  (JSON, iCalendar and Atom exports)
-from .reading_lists import reading_lists  # noqa: F401  (/reading-lists/: lists with progress)
-from .related_incidents import related_context  # noqa: F401  (related, "happened again")
+
+__all__ = ["FEATURES", "Feature", "SiteInfo"]

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .. import metrics
 from ..archive import ActionRow, Archive
 from ..render import Page
-from ..render.pages import builder
+from .base import Feature
 
 # Series colours readable on both Material palettes; text and axes use currentColor so the
 # chart follows the page's foreground colour in light and dark mode.
@@ -192,7 +192,6 @@ def state_counts(rows: list[ActionRow]) -> dict[str, int]:
     return counts
 
 
-@builder
 def actions_and_metrics(archive: Archive) -> list[Page]:
     # worked out when the pages are rendered: the metrics count lint findings, and the
     # charts are the costliest part of the listings
@@ -252,3 +251,6 @@ def metrics_context(stats: metrics.Stats, rows: list[ActionRow]) -> dict[str, An
         "state_counts": counts,
         "labels": metrics.STATE_LABELS,
     }
+
+
+FEATURE = Feature("actions_and_metrics", pages=actions_and_metrics)

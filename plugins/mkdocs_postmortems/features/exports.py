@@ -23,7 +23,7 @@ from .. import metrics
 from ..archive import Archive
 from ..entry import Entry
 from ..render import Renderer
-from ..site import OUTPUT_HOOKS, SiteInfo
+from .base import Feature, SiteInfo
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the stable UUIDs of feed entries and calendar events.
@@ -190,7 +190,7 @@ def _json(value: list[dict[str, Any]]) -> bytes:
 
 
 def write_exports(archive: Archive, renderer: Renderer, site: SiteInfo) -> None:
-    """OUTPUT_HOOKS entry: the four exports, next to the pages."""
+    """The four exports, next to the pages."""
     root = site.site_dir
     _write(root / "api" / "postmortems.json", _json(postmortems_json(archive, site.site_url)))
     _write(root / "api" / "action-items.json", _json(action_items_json(archive, site.site_url)))
@@ -198,4 +198,4 @@ def write_exports(archive: Archive, renderer: Renderer, site: SiteInfo) -> None:
     _write(root / "feed.xml", feed(archive, site.site_name, site.site_url))
 
 
-OUTPUT_HOOKS.append(write_exports)
+FEATURE = Feature("exports", outputs=write_exports)

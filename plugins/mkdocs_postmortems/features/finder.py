@@ -14,16 +14,14 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..render import Page, Renderer
-from ..render.pages import builder
 from ..search import FIELDS, build
-from ..site import OUTPUT_HOOKS, SiteInfo
+from .base import Feature, SiteInfo
 
 INDEX = "search/postmortems-index.json"
 DOCS = "search/postmortems-docs.json"
 LUNR = "assets/postmortems/lunr.js"
 
 
-@builder
 def finder_page(archive: Archive) -> list[Page]:
     """The page works without JS too: a GET form and facets that link to the index pages."""
     facets = {
@@ -65,4 +63,4 @@ def write_index(archive: Archive, renderer: Renderer, site: SiteInfo) -> None:
     shutil.copyfile(lunr_js(), target)
 
 
-OUTPUT_HOOKS.append(write_index)
+FEATURE = Feature("finder", pages=finder_page, outputs=write_index)

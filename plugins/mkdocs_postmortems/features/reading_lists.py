@@ -17,45 +17,18 @@ from typing import Annotated, Any
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
-from .. import site
 from ..archive import Archive
 from ..entry import Entry, url_for
 from ..findings import Finding
 from ..loader import Document, display_path, load
 from ..render import Page, Renderer
-from ..render.pages import builder
-from ..rules import Selection, declare
+from ..rules import Selection
 from ..settings import Settings
+from .base import Feature
 
 FOLDER = "reading-lists"
 INDEX = f"{FOLDER}/index.md"
 SCRIPT = "assets/postmortems/reading-list.js"
-
-declare(
-    "PM701",
-    "reading-list-invalid",
-    "A reading list's front-matter does not match the reading-list format.",
-    "A reading list needs `title` and `postmortems`, a list of `{id, why}` items where `id` is "
-    "a post-mortem id written as text; `audience` is optional. Unknown keys are errors.",
-    example="postmortems:\n  - id: 2025\n    why: ...",
-    scope="schema",
-)
-declare(
-    "PM702",
-    "reading-list-unknown-id",
-    "A reading list names an id that no post-mortem has.",
-    "A reader following the list would find a gap. Check the id or remove the item.",
-    scope="archive",
-)
-declare(
-    "PM703",
-    "reading-list-duplicate-id",
-    "A reading list names the same post-mortem twice.",
-    "Each post-mortem should appear once, where it teaches most.",
-    severity="warning",
-    scope="archive",
-)
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -183,7 +156,7 @@ def check_ids(rl: ReadingList, known: set[str], selection: Selection) -> Iterato
 
 
 def reading_lists(entries: list[Entry], settings: Settings, docs_dir: Path) -> ReadingLists:
-    """ARCHIVE_HOOKS: read and check every reading list (the build and `postmortems check`)."""
+    """Read and check every reading list (the build and `postmortems check` alike)."""
     known = {e.pm.id for e in entries if e.pm is not None}
     selection = Selection(settings)
     found = ReadingLists()
@@ -224,7 +197,7 @@ def _published_page(archive: Archive, entry: Entry) -> bool:
 
 
 def _lists(archive: Archive) -> ReadingLists:
-    found = getattr(archive, "extra", {}).get("reading_lists")
+    found = archive.extra.get("reading_lists")
     return found if isinstance(found, ReadingLists) else ReadingLists()
 
 
@@ -241,7 +214,6 @@ def summary(archive: Archive, rl: ReadingList) -> dict[str, Any]:
     }
 
 
-@builder
 def reading_list_index(archive: Archive) -> list[Page]:
     """`/reading-lists/`: every list with its audience, length and reading time."""
     found = [rl for rl in _lists(archive).lists if rl.meta is not None]
@@ -260,7 +232,7 @@ def reading_list_index(archive: Archive) -> list[Page]:
 
 
 def render_reading_list(renderer: Renderer, src_uri: str, html: str, page_url: str) -> str | None:
-    """PAGE_HOOKS: the curator's intro, then the post-mortems as cards with progress."""
+    """The curator's intro, then the post-mortems as cards with progress."""
     rl = _lists(renderer.archive).by_src_uri.get(src_uri)
     if rl is None or rl.meta is None:
         return None
@@ -276,5 +248,11 @@ def render_reading_list(renderer: Renderer, src_uri: str, html: str, page_url: s
     )
 
 
-site.ARCHIVE_HOOKS.append(reading_lists)
-site.PAGE_HOOKS.append(render_reading_list)
+
+FEATURE = Feature(
+    "reading_lists",
+    read=reading_lists,
+    pages=reading_list_index,
+    render_page=render_reading_list,
+    rules=("PM701", "PM702", "PM703"),
+)

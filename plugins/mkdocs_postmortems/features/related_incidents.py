@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import related, site
+from .. import related
 from ..entry import Entry
 from ..render import Renderer
+from .base import Feature
 
 
 def related_context(renderer: Renderer, entry: Entry) -> dict[str, Any]:
-    """POSTMORTEM_CONTEXT: related incidents and the later incidents that repeated this one."""
+    """Related incidents and the later incidents that repeated this one."""
     archive = renderer.archive
     if entry.pm is None:
         return {}
@@ -25,4 +26,4 @@ def related_context(renderer: Renderer, entry: Entry) -> dict[str, Any]:
     }
 
 
-site.POSTMORTEM_CONTEXT.append(related_context)
+FEATURE = Feature("related_incidents", postmortem_context=related_context)

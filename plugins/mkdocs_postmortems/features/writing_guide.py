@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..archive import Archive
 from ..render import Page
-from ..render.pages import builder
 from ..rules import catalogue
+from .base import Feature
 
 GROUPS: tuple[tuple[str, str, str], ...] = (
     ("PM", "Format", "The file, its front-matter, references and required sections."),
@@ -26,7 +26,6 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@builder
 def writing_guide(archive: Archive) -> list[Page]:
     rules = catalogue()
     groups = [
@@ -43,3 +42,6 @@ def writing_guide(archive: Archive) -> list[Page]:
             indexed=True,
         )
     ]
+
+
+FEATURE = Feature("writing_guide", pages=writing_guide)

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Callable
 
 from ..archive import Archive
 from ..entry import Entry, slug
 from . import Page, months_back
 
-# Other features register page builders here (actions, metrics, finder, reading lists...).
-BUILDERS: list[Callable[[Archive], list[Page]]] = []
 
-
-def builder(func: Callable[[Archive], list[Page]]) -> Callable[[Archive], list[Page]]:
-    BUILDERS.append(func)
-    return func
-
-
-def generated_pages(archive: Archive) -> list[Page]:
-    pages: list[Page] = []
-    for build in BUILDERS:
-        pages.extend(build(archive))
-    return pages
-
-
-@builder
 def index_pages(archive: Archive) -> list[Page]:
     pages = [
         Page(
