@@ -46,7 +46,8 @@ class Archive:
     settings: Settings
     today: dt.date
     entries: list[Entry]
-    # what ARCHIVE_HOOKS found (e.g. reading lists); values with `.findings` report them here
+    # what each feature's `read` made, by feature name (e.g. reading lists); values with
+    # `.findings` report them with the archive's
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property

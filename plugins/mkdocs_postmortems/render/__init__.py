@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 from markupsafe import Markup
 
 from ..archive import Archive
-from ..entry import Entry, slug
+from ..entry import Entry, slug, url_for
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -95,10 +95,7 @@ class Renderer:
         self._rows: dict[tuple[str, int], Markup] = {}
 
     def page_url(self, src_uri: str) -> str:
-        stem = src_uri.removesuffix(".md")
-        if stem == "index" or stem.endswith("/index"):
-            return stem.removesuffix("index")
-        return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
+        return url_for(src_uri, self.use_directory_urls)
 
     def render(self, template: str, page_url: str, **context: Any) -> Markup:
         def url(target: str) -> str:
