@@ -12,6 +12,12 @@ time.perf_counter):
   cli        `postmortems check` as a subprocess (interpreter start-up and mkdocs.yml
              loading included), for information.
 
+Then the check cache (`.postmortems_cache/`), each a `postmortems check` subprocess with
+its wall time and peak memory (max RSS): the full check with --no-cache, with a cold
+cache (none yet) and a warm one; and `check FILE` (what a pre-commit hook runs) after
+an edit of that file, with --no-cache and with a warm cache. Targets at 10,000 files:
+warm `check FILE` <= 1.0 s and <= 300 MB, warm full check <= 5 s.
+
 Target: check / baseline <= 3. Ratios are what count: the machine may be shared,
 so the load average is printed with the figures.
 """
@@ -75,6 +81,71 @@ def cli(project: Path) -> int:
     return 0
 
 
+def run_measured(project: Path, *args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `postmortems check` subprocess."""
+    exe = Path(sys.executable).with_name("postmortems")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [str(exe), "check", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"postmortems check {' '.join(args)} exited {process.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def cache_figures(project: Path, repeat: int) -> None:
+    """Cold and warm cache, full check and `check FILE`, as subprocesses."""
+    docs = project / "postmortems"
+    cache = project / ".postmortems_cache"
+    one = next(p for p in sorted(docs.rglob("*.md")) if p.name != "index.md")
+    target = one.relative_to(project).as_posix()
+
+    def edit() -> None:  # what a commit of this one post-mortem changes
+        text = one.read_text(encoding="utf-8")
+        one.write_text(text.rstrip("\n") + "\n\nOne more sentence for the benchmark.\n")
+
+    rows: list[tuple[str, float, float]] = []
+
+    def measure(label: str, before: Callable[[], None], *args: str) -> None:
+        walls, peaks = [], []
+        for _ in range(repeat):
+            before()
+            wall, peak = run_measured(project, *args)
+            walls.append(wall)
+            peaks.append(peak)
+        rows.append((label, min(walls), max(peaks)))
+
+    def cold() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def warm() -> None:
+        if not cache.exists():
+            run_measured(project)
+
+    measure("check --no-cache", cold, "--no-cache")
+    measure("check, cold cache", cold)
+    measure("check, warm cache", warm)
+    measure("check FILE --no-cache (after an edit)", edit, "--no-cache", target)
+    run_measured(project)  # warm again
+
+    def edit_warm() -> None:
+        warm()
+        edit()
+
+    measure("check FILE, warm cache (after an edit)", edit_warm, target)
+    print(f"{'cache (CLI subprocess; best wall, peak RSS)':44s} {'wall':>8s} {'max RSS':>9s}")
+    for label, wall, peak in rows:
+        print(f"{label:44s} {wall:7.3f}s {peak:6.0f} MB")
+
+
 def best(func: Callable[[], int], repeat: int) -> tuple[float, float, int]:
     """Best wall time (perf_counter) and best CPU time (process_time) of `repeat` runs.
 
@@ -102,6 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, help="project folder (default: a temp dir)")
     parser.add_argument("--no-cli", action="store_true", help="skip the subprocess timing")
+    parser.add_argument(
+        "--cache-only", action="store_true", help="only the cache figures (cold, warm, FILE)"
+    )
+    parser.add_argument(
+        "--project", type=Path, help="an archive generate.py already wrote (N is not used)"
+    )
     args = parser.parse_args(argv)
 
     tmp = None
@@ -111,11 +188,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         project = args.out
         shutil.rmtree(project, ignore_errors=True)
+    if args.project is not None:
+        project = args.project
     try:
-        start = time.perf_counter()
-        generate(args.n, project, seed=args.seed)
-        print(f"generated {args.n} post-mortems in {time.perf_counter() - start:.2f} s")
+        if args.project is None:
+            start = time.perf_counter()
+            generate(args.n, project, seed=args.seed)
+            print(f"generated {args.n} post-mortems in {time.perf_counter() - start:.2f} s")
         docs = project / "postmortems"
+        if args.cache_only:
+            print(f"before: {load()}")
+            cache_figures(project, args.repeat)
+            print(f"after: {load()}")
+            return 0
         print(f"before: {load()}")
         base, base_cpu, parsed = best(lambda: baseline(docs), args.repeat)
         full, full_cpu, checked = best(lambda: check(docs), args.repeat)
@@ -135,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         per = [t / args.n * 1e3 for t in (base, full)]
         print(f"per file (wall): baseline {per[0]:.2f} ms, check {per[1]:.2f} ms")
+        print(f"cache figures: {load()}")
+        cache_figures(project, args.repeat)
         print(f"after: {load()}")
     finally:
         if tmp:

@@ -12,6 +12,7 @@ Figures are per file and as a ratio to the YAML parse measured in the same run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import tempfile
 import time
@@ -19,13 +20,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from bench_blameless import LOADER, make_files
-from mkdocs_postmortems.entry import Entry
+from mkdocs_postmortems.entry import Entry, TextCache
 from mkdocs_postmortems.pipeline import open_archive
 from mkdocs_postmortems.rules import ai, bl, text
 from mkdocs_postmortems.settings import LintSettings, Settings
 
-CACHES = ("_prose_spans", "_prose_lines", "_bl_found", "_bl_context")
+ROOT = Path(__file__).resolve().parent.parent
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def make_files(folder: Path, count: int) -> list[Path]:
+    sources = sorted((ROOT / "postmortems").glob("20*/*.md"))
+    paths = []
+    for number in range(count):
+        text = sources[number % len(sources)].read_text(encoding="utf-8")
+        text = re.sub(r"^id: .*$", f"id: INC-BENCH-{number:05d}", text, count=1, flags=re.M)
+        text = re.sub(r"^(related|recurrence_of): .*\n", "", text, flags=re.M)
+        path = folder / f"{number // 500:02d}" / f"pm-{number:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def best(func: Callable[[], object], repeat: int = 5) -> float:
@@ -39,8 +54,7 @@ def best(func: Callable[[], object], repeat: int = 5) -> float:
 
 def clear(entries: list[Entry]) -> None:
     for entry in entries:
-        for key in CACHES:
-            entry.__dict__.pop(key, None)
+        entry.text_cache = TextCache()
 
 
 def main(count: int) -> None:

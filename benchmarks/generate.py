@@ -856,7 +856,7 @@ def _slots(rng: random.Random, svc: str, dep: str, version: int) -> _Slots:
             "Deploytool": rng.choice(DEPLOY_TOOLS).capitalize(),
             "flag": f"{svc.replace('-', '_')}.{rng.choice(FLAGS)}",
             "metric": rng.choice(METRICS),
-            "team": rng.choice(TEAMS),
+            "team": rng.choice(TEAMS).lstrip("@"),  # prose names the team, not its handle
             "ver": f"{rng.randint(1, 9)}.{rng.randint(0, 30)}.{version % 10}",
             "pool": str(rng.choice([20, 40, 64, 120, 240])),
             "big": f"{rng.randint(2, 90) * 1000:,}",
@@ -1155,15 +1155,15 @@ def _config(nav: list[tuple[str, str]]) -> str:
 def auto_nav(dest: Path) -> list[tuple[str, str]]:
     """The default nav plus every optional index page the installed plugin generates."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-    from mkdocs_postmortems import site
+    from mkdocs_postmortems import build
     from mkdocs_postmortems.loader import discover
     from mkdocs_postmortems.settings import Settings
 
     docs = dest / "postmortems"
     settings = Settings()
     sources = list(discover(docs, settings.exclude))[:50]
-    archive = site.build_archive(sources, settings, END_DATE, docs)
-    made = {page.src_uri for page in site.pages(archive, docs)}
+    archive = build.build_archive(sources, settings, END_DATE, docs)
+    made = {page.src_uri for page in build.generated_pages(archive)}
     made |= {p.relative_to(docs).as_posix() for p in docs.rglob("index.md")}
     return DEFAULT_NAV + [(title, src) for title, src in OPTIONAL_NAV if src in made]
 

@@ -15,7 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "postmortems"
-CORPUS = ROOT.parent / "shared" / "corpus" / "danluu-post-mortems.jsonl"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 EPOCH = "1795000000"  # 2026-11-18, a fixed "today" for overdue items

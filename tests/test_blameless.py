@@ -1,20 +1,22 @@
-"""The BL (blameless language) and AI (action item) rules: accuracy, corpus, CLI, config."""
+"""The BL (blameless language) and AI (action item) rules: accuracy, rewrites, CLI, config.
+
+The evaluation on real write-ups is benchmarks/bench_blameless.py (it takes the corpus path).
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPUS, EPOCH, build_site, make_project, run_cli
-from mkdocs_postmortems.pipeline import open_archive
+from conftest import EPOCH, build_site, make_project, run_cli
 from mkdocs_postmortems.rules import catalogue
 from mkdocs_postmortems.rules.bl import scan_text
-from mkdocs_postmortems.settings import LintSettings, Settings
+from mkdocs_postmortems.settings import Settings
 
 DATA = Path(__file__).parent / "data" / "blameless_sentences.yaml"
+KINDS = Path(__file__).parent / "data" / "blameless_kinds.yaml"
 TODAY = __import__("datetime").date(2026, 11, 18)
 
 
@@ -42,54 +44,148 @@ def item(title: str, ident: str = "AI-1", criteria: str | None = "Alert fires in
     return text + (f"    success_criteria: {criteria}\n" if criteria else "")
 
 
-# --- accuracy on the labelled set -------------------------------------------------------
+# --- accuracy on the labelled sets -----------------------------------------------------
 
 
-def test_labelled_sentences_precision_and_recall() -> None:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    blame, blameless = data["blame"], data["blameless"]
-    assert len(blame) >= 30 and len(blameless) >= 30 and len(blame) + len(blameless) >= 60
+def labelled() -> dict[str, dict[str, list[str]]]:
+    """Sentences by kind: the first set (kind "first set") and the set by kind."""
+    first = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    kinds = yaml.safe_load(KINDS.read_text(encoding="utf-8"))
+    return {"first set": first, **kinds}
+
+
+def test_labelled_sentences_precision_and_recall_per_kind() -> None:
     settings = Settings()
-    true_pos = [s for s in blame if scan_text(s, settings)]
-    false_pos = [s for s in blameless if scan_text(s, settings)]
-    missed = [s for s in blame if s not in true_pos]
-    precision = len(true_pos) / max(1, len(true_pos) + len(false_pos))
-    recall = len(true_pos) / len(blame)
-    report = (
-        f"precision {precision:.3f}, recall {recall:.3f} on {len(blame)} blame and "
-        f"{len(blameless)} blameless sentences; false positives: {false_pos}; missed: {missed}"
+    rows, missed, false_alarms = [], [], []
+    total = {"tp": 0, "fp": 0, "blame": 0, "blameless": 0}
+    for kind, sets in labelled().items():
+        blame, blameless = sets["blame"] or [], sets["blameless"] or []
+        tp = [s for s in blame if scan_text(s, settings)]
+        fp = [s for s in blameless if scan_text(s, settings)]
+        missed += [f"{kind}: {s}" for s in blame if s not in tp]
+        false_alarms += [f"{kind}: {s}" for s in fp]
+        precision = len(tp) / (len(tp) + len(fp)) if tp or fp else 1.0
+        recall = len(tp) / len(blame) if blame else 1.0
+        rows.append(
+            f"{kind:22s} {len(blame):5d} {len(blameless):9d} {precision:9.2f} {recall:6.2f}"
+        )
+        total["tp"] += len(tp)
+        total["fp"] += len(fp)
+        total["blame"] += len(blame)
+        total["blameless"] += len(blameless)
+    precision = total["tp"] / max(1, total["tp"] + total["fp"])
+    recall = total["tp"] / total["blame"]
+    table = "\n".join(
+        [
+            f"{'kind':22s} {'blame':>5s} {'blameless':>9s} {'precision':>9s} {'recall':>6s}",
+            *rows,
+            f"{'all':22s} {total['blame']:5d} {total['blameless']:9d} {precision:9.2f} "
+            f"{recall:6.2f}",
+            f"missed: {missed}",
+            f"false alarms: {false_alarms}",
+        ]
     )
-    print("\n" + report)
-    assert precision >= 0.9 and recall >= 0.9, report
+    print("\n" + table)
+    assert total["blame"] + total["blameless"] >= 300
+    kinds = yaml.safe_load(KINDS.read_text(encoding="utf-8"))
+    assert sum(len(v["blame"] or []) + len(v["blameless"] or []) for v in kinds.values()) >= 300
+    assert precision >= 0.95 and recall >= 0.95, table
 
 
-def test_corpus_of_public_write_ups_is_mostly_not_flagged(tmp_path: Path) -> None:
-    """190 real summaries, each as the body of a post-mortem, through the real pipeline."""
-    if not CORPUS.exists():
-        pytest.fail(f"{CORPUS} is missing; CI has ../shared beside the repo")
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
-    docs = tmp_path / "postmortems"
-    docs.mkdir()
-    for number, row in enumerate(rows):
-        body = f"## Summary\n\n{row['summary']}\n"
-        (docs / f"{number:03d}.md").write_text(postmortem(body), encoding="utf-8")
-    settings = Settings(lint=LintSettings(select=["BL"]))
-    archive = open_archive(docs, settings, TODAY)
-    flagged = [e for e in archive.entries if any(f.code.startswith("BL") for f in e.findings)]
-    lines = []
-    for entry in flagged:
-        row = rows[int(Path(entry.doc.path).stem)]
-        for finding in entry.findings:
-            text = entry.doc.text.split("\n")[finding.line - 1]
-            lines.append(f"{row['company']}: {finding.code} {finding.message}\n    {text}")
-    rate = len(flagged) / len(rows)
-    report = f"{len(flagged)} of {len(rows)} entries flagged ({rate:.1%}):\n" + "\n".join(lines)
-    print("\n" + report)
-    assert len(rows) == 190
-    assert rate <= 0.08, report
-    # the genuine ones: "Human error." (S3) and "an engineer made a typo" (Cloudflare)
-    assert any("`Human error` is given as the cause" in line for line in lines), report
-    assert any("`an engineer` is the subject of `made a typo`" in line for line in lines), report
+def test_every_rewrite_is_a_sentence() -> None:
+    """Issue 18: a rewrite reads as a sentence, built from the flagged one or generic."""
+    settings = Settings()
+    sentences = [s for sets in labelled().values() for s in sets["blame"] or []]
+    rewrites = {f.rewrite: s for s in sentences for f in scan_text(s, settings)}
+    assert len(rewrites) > 40  # most rewrites are built from their sentence
+    for rewrite, source in rewrites.items():
+        where = f"{source!r} -> {rewrite!r}"
+        assert rewrite[:1].isupper() and rewrite.endswith("."), where
+        assert not re.search(
+            r"\b(the|a|an)\s+(the|a|an|this|that|his|her|their)\b", rewrite, re.I
+        ), where
+        assert not re.search(
+            r"\b(?:the|a|an)\s+(?!(?:need|speed|feed|seed|bed|shed|red|hundred|bleed|breed|embed"
+            r"|deed|weed|reed|sled|wed|fled|bred|shred|sped)\b)\w+ed\s+(?:the|a|an|to)\b",
+            rewrite,
+            re.I,
+        ), where  # "the restarted the payments step"
+        assert not re.search(r"\b(\w+) \1\b", rewrite, re.I), where
+        assert "  " not in rewrite and " ." not in rewrite, where
+        assert not re.search(r"\bthe (?:known|obvious|forgot|failed|skipped)\b", rewrite), where
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rewrite"),
+    [
+        (
+            "John forgot to set up disk monitoring.",
+            "The step to set up disk monitoring was manual, and nothing checked that it was done.",
+        ),
+        (
+            "An engineer made a typo in the Atlanta datacenter network configuration.",
+            "A typo in the Atlanta datacenter network configuration was not caught by review or "
+            "validation.",
+        ),
+        (
+            "He should have restarted the payments step.",
+            "Nothing in the process prompted this step, and the tooling did not require it.",
+        ),
+        (
+            "The SRE ignored the disk space alert.",
+            "The disk space alert did not stand out among the other signals.",
+        ),
+        (
+            "Kofi wrongly assumed the replica was in sync.",
+            "Nothing at the time contradicted the belief that the replica was in sync.",
+        ),
+    ],
+)
+def test_rewrites_are_built_from_the_sentence(sentence: str, rewrite: str) -> None:
+    found = scan_text(sentence, Settings())
+    assert [f.rewrite for f in found] == [rewrite]
+    assert found[0].suggestion.endswith(f'Suggested rewrite: "{rewrite}"')
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "message"),
+    [
+        ("The release was botched by the release manager.", "BL101",
+         "`the release manager` is named as the agent in `botched by the release manager`"),
+        ("The SRE on duty ignored the alert.", "BL101",
+         "`The SRE on duty` is the subject of `ignored`"),
+        ("Root cause: Marta ran the migration against production.", "BL101",
+         "`Marta` is put in the cause (`Root cause: Marta ran`)"),
+        ("Engineers must pay more attention to alerts.", "BL101",
+         "`Engineers must pay more attention` asks people to try harder"),
+        ("Once again, the payments team broke checkout.", "BL101",
+         "`the payments team` is the subject of `broke`"),
+        ("Had the on-call engineer been paying attention, it would have been short.", "BL104",
+         "is a counterfactual about what `the on-call engineer` did"),
+        ("Human error in not knowing the flag was on.", "BL102",
+         "`Human error` is given as a cause"),
+        ("The new hire incompetently restarted the cluster.", "BL103",
+         "`incompetently` is a blame"),
+        ("Aroha neglected to update the DNS record.", "BL101",
+         "`Aroha` is the subject of `neglected`"),
+    ],
+)  # fmt: skip
+def test_new_kinds_are_flagged_with_their_words(sentence: str, code: str, message: str) -> None:
+    found = scan_text(sentence, Settings())
+    assert any(f.code == code and message in f.message for f in found), found
+    first = min(found, key=lambda f: f.start)
+    assert sentence[first.start :].startswith(first.message.split("`")[1].split()[0])
+
+
+def test_contributing_factor_bullet_in_its_section(tmp_path: Path) -> None:
+    body = (
+        "## Contributing Factors\n\n- Human error in not knowing the flag was still on.\n"
+        "- The flag had no owner.\n"
+    )
+    result = run_cli("check", cwd=make_project(tmp_path, {"a.md": postmortem(body)}))
+    lines = _lines(result.stdout, "BL102")
+    assert len(lines) == 1, result.stdout
+    assert ":13:3 BL102 `Human error` is given as a cause" in lines[0], lines
 
 
 # --- every rule: a flagged and an unflagged example, through `postmortems check` ----------
@@ -103,7 +199,7 @@ CASES = {
     "BL102": (
         postmortem("## Root cause\n\nThe root cause was human error.\n"),
         postmortem("## Root cause\n\nThe console allowed a human error to reach production.\n"),
-        "`human error` is given as the cause",
+        "`human error` is given as a cause",
     ),
     "BL103": (
         postmortem("## Summary\n\nThe engineer received a formal warning.\n"),
@@ -290,7 +386,8 @@ def test_findings_panel_only_when_enabled(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "serve-site" / "a" / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition warning pm-findings"' in html
-    assert "<code>BL101</code> line " in html and "`John` is the subject of `forgot`" in html
+    assert "<code>BL101</code> line " in html
+    assert "<code>John</code> is the subject of <code>forgot</code>" in html
     assert "<em>Suggestion:</em> Make the step the subject" in html
     published = make_project(tmp_path / "build", {"a.md": text.replace("draft", "published")})
     result = build_site(published, tmp_path / "build-site", env={"SOURCE_DATE_EPOCH": EPOCH})
@@ -300,3 +397,22 @@ def test_findings_panel_only_when_enabled(tmp_path: Path) -> None:
     assert build_site(quiet, tmp_path / "quiet-site").returncode == 0
     html = (tmp_path / "quiet-site" / "a" / "index.html").read_text(encoding="utf-8")
     assert "pm-findings" not in html and "John forgot" in html
+
+
+def test_first_names_are_read_from_faker_data_without_importing_it() -> None:
+    import subprocess
+    import sys
+
+    from mkdocs_postmortems.rules.bl.names import first_names
+
+    names = first_names()
+    assert len(names) > 5000
+    assert {"Marta", "Kofi", "Ngozi", "Priya"} <= names
+    assert not {"Max", "Cassandra", "Aurora", "Will"} & names  # words and products
+    # pytest loads Faker's own plugin; a fresh interpreter shows the linter does not
+    code = (
+        "import sys; from mkdocs_postmortems.rules.bl.names import first_names; "
+        "first_names(); print('faker' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

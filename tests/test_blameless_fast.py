@@ -6,19 +6,18 @@ around an anchor; `find_blame` is the plain per-paragraph version it must agree 
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPUS
 from mkdocs_postmortems.rules import ai, bl
 from mkdocs_postmortems.rules.text import body_spans
 from mkdocs_postmortems.settings import LintSettings, Settings
 
 DATA = Path(__file__).parent / "data" / "blameless_sentences.yaml"
+KINDS = Path(__file__).parent / "data" / "blameless_kinds.yaml"
 
 SUBJECTS = [
     "John", "@sam", "@sam.lee", "@ops-team", "The on-call engineer", "the engineer", "Someone",
@@ -34,7 +33,8 @@ VERBS = [
     "never checked", "should have", "should have been paged", "was careless",
     "was not careful enough", "is to blame", "was at fault", "made a typo",
     "made two small mistakes", "ignored", "missed", "caused", "broke", "messed up", "botched",
-    "FORGOT", "Caused", "did not\n   verify",
+    "FORGOT", "Caused", "did not\n   verify", "let the bug slip through", "panicked",
+    "was supposed to", "wrongly assumed", "carelessly ran", "skipped",
 ]  # fmt: skip
 TAILS = [
     " the alert.", " it; no one noticed.", "", " the deploy: it was obvious.", " — human error.",
@@ -42,7 +42,10 @@ TAILS = [
     " any competent engineer would know.", " a formal warning was issued to the engineer.",
     " (his own fault).", " fault-tolerance", " blameless, no blame.",
     " could've easily seen it", " in hindsight, it was obvious", " operator-  error caused it",
-    " a no-brainer", " oops! said the faulty gear",
+    " a no-brainer", " oops! said the faulty gear", " because of the new hire.",
+    " was botched by the release manager.", " Had they been paying attention, fine.",
+    " Engineers must pay more attention.", " Root cause: Marta ran it.",
+    " Human error in not knowing the flag.",
 ]  # fmt: skip
 SETTINGS = [
     Settings(),
@@ -52,12 +55,11 @@ SETTINGS = [
 
 
 def texts() -> list[str]:
-    """The labelled set, the public corpus, and sentences built to hit the edge cases."""
+    """The labelled sets and sentences built to hit the edge cases."""
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     out = [*data["blame"], *data["blameless"]]
-    if CORPUS.exists():
-        rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-        out += [row["summary"] for row in rows if row]
+    for sets in yaml.safe_load(KINDS.read_text(encoding="utf-8")).values():
+        out += [*(sets["blame"] or []), *(sets["blameless"] or [])]
     sentences = [s for t in out for s in re.split(r"(?<=[.!?])\s+", t) if s.strip()]
     rnd = random.Random(1)
     for _ in range(1500):
@@ -124,7 +126,9 @@ def test_anchors_are_in_every_blame_verb() -> None:
         "was solely to blame", "are at fault", "was responsible for the outage",
         "made a typo", "made several small config errors", "ignored", "overlooks",
         "missed", "misses", "caused", "causes", "broke", "messed up", "screwed up",
-        "fouled up", "botched",
+        "fouled up", "botched", "let the bug slip through", "dropped the ball", "skipped",
+        "bypassed", "panicked", "was supposed to", "wrongly assumed", "assumed, wrongly,",
+        "accidentally deleted", "could have prevented", "never did", "did not heed",
     ]  # fmt: skip
     ctx = bl.context(Settings())
     for verb in samples:
@@ -133,7 +137,7 @@ def test_anchors_are_in_every_blame_verb() -> None:
         low = text.lower()
         assert any(
             low.startswith(stem, at) and check(low, at, len(stem))
-            for root, stems in bl._anchor_table(ctx.word_stems)
+            for root, stems in bl.anchor_table(ctx.word_stems)
             for stem, kind, check in stems
             if kind == 0
             for at in range(len(low))

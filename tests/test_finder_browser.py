@@ -242,10 +242,13 @@ def test_finder_in_dark_mode(dark_tab, example_url: str) -> None:
 def test_index_files_are_written_and_lunr_comes_from_mkdocs(example_site: Path) -> None:
     from mkdocs_postmortems.features.finder import lunr_js
 
-    index = json.loads((example_site / "search/postmortems-index.json").read_text("utf-8"))
+    index = json.loads((example_site / "search/postmortems-terms.json").read_text("utf-8"))
     docs = json.loads((example_site / "search/postmortems-docs.json").read_text("utf-8"))
-    assert index["version"] == "2.3.9"
     assert index["fields"] == ["title", "keywords", "summary", "body"]
+    folder = example_site / "search/postmortems"
+    shards = [json.loads(p.read_text("utf-8")) for p in folder.iterdir()]
+    assert index["shards"] == sorted(index["shards"]) and len(shards) == len(index["shards"])
+    assert any("retri" in shard for shard in shards)  # stemmed words, as lunr.js stems
     assert [d[0] for d in docs["docs"]][:2] == ["INC-2026-08-19-001", "INC-2026-07-08-001"]
     copied = example_site / "assets/postmortems/lunr.js"
     assert copied.read_bytes() == lunr_js().read_bytes()

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive
-from .entry import REDACT, Entry
+from .entry import Entry
 from .features import FEATURES, Feature, SiteInfo
 from .findings import Finding
 from .pipeline import lint, read
+from .redact import BAR_HTML, clean, is_public
 from .render import Page, Renderer
 from .render.pages import home_context
 from .settings import Settings
@@ -59,17 +60,21 @@ def not_in_nav(archive: Archive) -> list[str]:
     return sorted(uri for value in extra for uri in getattr(value, "not_in_nav", ()))
 
 
+def not_built(archive: Archive) -> list[str]:
+    """Pages authors wrote that this edition does not publish (a public reading list
+    naming only internal incidents)."""
+    found = (getattr(value, "not_built", None) for value in archive.extra.values())
+    return sorted(uri for method in found if callable(method) for uri in method(archive))
+
+
 # Headings the post-mortem template adds after the body, for the page's table of contents.
 APPENDED_SECTIONS: list[tuple[str, str]] = [("action-items", "Action items")]
 
-BAR = '<span class="pm-redacted" role="img" aria-label="redacted">████████</span>'
-
 
 def prepare_body(markdown: str, archive: Archive) -> str:
-    """Public edition: redacted text becomes a black bar before Markdown sees it."""
-    if archive.settings.audience == "public":
-        return REDACT.sub(BAR, markdown)
-    return markdown
+    """Public edition: redacted text becomes a black bar before Markdown sees it (so the
+    page, the theme's search and anything parsing the page never see the words)."""
+    return clean(markdown, is_public(archive.settings), BAR_HTML)
 
 
 # What MkDocs and the theme's search see of a post-mortem's card, fishbone and action items

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from . import metrics, scaffold
+from . import clean, metrics, scaffold
 from .archive import Archive
-from .findings import format_findings, has_errors
+from .findings import Finding, format_findings, has_errors
 from .loader import discover, display_path, is_postmortem
 from .model import json_schema
 from .pipeline import open_archive
@@ -83,11 +83,17 @@ config_option = click.option(
     default="text",
     show_default=True,
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every file; neither read nor write .postmortems_cache/ (same findings).",
+)
 @config_option
-def check(paths: tuple[Path, ...], fmt: str, config_file: str | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, no_cache: bool, config_file: str | None) -> None:
     """Validate and lint post-mortems (default: the docs_dir of mkdocs.yml).
 
-    Exit 0 when there are no errors, 1 when there are, 2 on a usage error.
+    Exit 0 when there are no errors, 1 when there are, 2 on a usage error. Findings of
+    unchanged files come from .postmortems_cache/ next to mkdocs.yml (safe to delete).
     """
     project = _project(config_file)
     wanted: set[str] | None = None
@@ -105,16 +111,43 @@ def check(paths: tuple[Path, ...], fmt: str, config_file: str | None) -> None:
     from .features import FEATURES  # what features read (reading lists...) is checked too
 
     readers = [(f.name, f.read) for f in FEATURES if f.read]
-    archive = open_archive(
-        project.docs_dir, project.settings, today(), paths=files, readers=readers
-    )
-    findings = archive.findings
-    files = len(archive.entries)
+    if no_cache:
+        archive = open_archive(
+            project.docs_dir, project.settings, today(), paths=files, readers=readers
+        )
+        findings, count = archive.findings, len(archive.entries)
+    else:
+        from .cache import CACHE_DIR
+        from .cache import check as cached_check
+
+        root = Path(config_file).parent if config_file else Path()
+        result = cached_check(
+            project.docs_dir, project.settings, today(), root / CACHE_DIR, files, readers=readers
+        )
+        findings, count = result.findings, result.files
+    files = count
     if wanted is not None:
         findings = [f for f in findings if f.path in wanted]
         files = len(wanted)
-    click.echo(format_findings(findings, files, fmt))
+    click.echo(format_findings(_shown(findings, fmt), files, fmt))
     sys.exit(1 if has_errors(findings) else 0)
+
+
+def _shown(findings: list[Finding], fmt: str) -> list[Finding]:
+    """Findings quote the author's text (and name their files): in the terminal and in
+    GitHub's log, which both obey ANSI escapes, control characters are shown as `\\x1b`.
+    JSON escapes them itself."""
+    if fmt == "json":
+        return findings
+    return [
+        replace(
+            f,
+            path=clean.terminal(f.path),
+            message=clean.terminal(f.message),
+            suggestion=clean.terminal(f.suggestion) if f.suggestion else f.suggestion,
+        )
+        for f in findings
+    ]
 
 
 def _expand(given: Path, project: Project) -> list[Path]:
@@ -173,7 +206,42 @@ def new(
         for entry, reason in similar:
             pm = entry.pm
             assert pm is not None
-            click.echo(f"  {pm.id}  {pm.date}  {pm.severity}  {pm.title}  ({reason})", err=True)
+            title = clean.terminal(pm.title)
+            click.echo(f"  {pm.id}  {pm.date}  {pm.severity}  {title}  ({reason})", err=True)
+
+
+@main.command(name="init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="Post-mortems", show_default=True, help="The site's name.")
+@click.option("--example", is_flag=True, help="Add one complete post-mortem to start from.")
+@click.option(
+    "--requirement",
+    default=None,
+    help="The pip requirement requirements.txt pins (default: this version's git tag).",
+)
+def init_command(directory: Path, name: str, example: bool, requirement: str | None) -> None:
+    """Start a new archive repository in DIRECTORY: site, workflows, checklist, README.
+
+    Existing files are never overwritten; they are listed as skipped.
+    """
+    from .init import init
+
+    outcomes = init(directory, name, example=example, requirement=requirement)
+    for outcome in outcomes:
+        if outcome.written:
+            click.echo(f"wrote    {display_path(outcome.path)}  ({outcome.scaffold.why})")
+    skipped = [o for o in outcomes if not o.written]
+    for outcome in skipped:
+        click.echo(f"skipped  {display_path(outcome.path)}  (exists; left as it was)")
+    click.echo(
+        f"\n{len(outcomes) - len(skipped)} written, {len(skipped)} skipped. Next:\n"
+        f"  cd {display_path(directory)}\n"
+        "  edit requirements.txt: the URL where your organisation gets mkdocs-postmortems\n"
+        "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+        '  postmortems new "What happened" --severity SEV3 --service NAME\n'
+        "  mkdocs serve",
+        err=True,
+    )
 
 
 @main.command()
@@ -247,7 +315,7 @@ def actions(
     elif fmt == "csv":
         click.get_binary_stream("stdout").write(metrics.actions_csv(rows).encode("utf-8"))
     else:
-        click.echo(metrics.actions_table(rows))
+        click.echo(clean.terminal(metrics.actions_table(rows), keep_newlines=True))
 
 
 @main.command()
@@ -305,7 +373,8 @@ def search(query: tuple[str, ...], as_json: bool, limit: int, config_file: str |
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(f"{row['id']}  {row['date']}  {row['severity']}  {row['title']}  {row['path']}")
+        shown = [clean.terminal(str(row[k])) for k in ("id", "date", "severity", "title", "path")]
+        click.echo("  ".join(shown))
     if not rows:
         click.echo("no post-mortem matches", err=True)
 

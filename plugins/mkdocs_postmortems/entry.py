@@ -8,6 +8,7 @@ and it imports only the loader, the schema and findings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,7 +18,13 @@ from .model import Postmortem
 from .suppress import HEADING, Suppressions
 
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-REDACT = re.compile(r"<!--\s*redact\s*-->(.*?)<!--\s*/redact\s*-->", re.DOTALL)
+# A well-formed redacted span (case-insensitive, an optional note: `<!-- redact: pii -->`).
+# What an edition publishes goes through `redact.py`, which also handles marks that are
+# not well-formed (unclosed, nested, stray) and fails closed.
+REDACT = re.compile(
+    r"<!--\s*redact(?=[\s:]|-->)[^>]*?-->(.*?)<!--\s*/\s*redact(?=[\s:]|-->)[^>]*?-->",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,16 @@ def outline(body: str, body_line: int) -> list[Section]:
             fenced = not fenced
         elif not fenced and (match := HEADING.match(line)):
             heads.append((index, len(match.group(1)), match.group(2)))
+    # each section ends where the next heading of its level or above starts: one pass
+    # with a stack of open sections, so a body of many headings costs no more than its size
+    ends = [len(lines)] * len(heads)
+    open_sections: list[int] = []
+    for position, (index, level, _) in enumerate(heads):
+        while open_sections and heads[open_sections[-1]][1] >= level:
+            ends[open_sections.pop()] = index
+        open_sections.append(position)
     sections = []
-    for position, (index, level, title) in enumerate(heads):
-        end = len(lines)
-        for later_index, later_level, _ in heads[position + 1 :]:
-            if later_level <= level:
-                end = later_index
-                break
+    for (index, level, title), end in zip(heads, ends, strict=True):
         text = "\n".join(lines[index + 1 : end]).strip()
         sections.append(Section(level, title, body_line + index, body_line + end - 1, text))
     return sections
@@ -59,8 +69,47 @@ def url_for(src_uri: str, use_directory_urls: bool = True) -> str:
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
+_LATIN = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d",
+     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i"}
+)  # fmt: skip
+# Slugs that would replace a listing's own page (services/index.md is the list of services).
+_RESERVED = frozenset({"index"})
+
+
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"
+    """An ASCII URL part (and file name) for a name: `Café Ops` → `cafe-ops`.
+
+    ASCII names keep the slug they always had. Accents are dropped (NFKD); letters of
+    scripts without a Latin form (`日本語`) are kept as their Punycode (`wgv71a119e`), which
+    is ASCII, short, and different for different names. A name whose slug is a listing's
+    own page (`index`) gets `-1`, so it cannot replace the list.
+    """
+    if name.isascii():
+        text = name.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN))
+        latin, other = [], []
+        for char in decomposed:
+            if char.isascii():
+                latin.append(char)
+            elif unicodedata.category(char)[0] in "LNS":  # letters, numbers, symbols
+                other.append(char)
+                latin.append(" ")
+        text = "".join(latin).lower()
+        if other:
+            text += " " + "".join(other).encode("punycode").decode("ascii")
+    result = re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    return f"{result}-1" if result in _RESERVED else result
+
+
+@dataclass
+class TextCache:
+    """What the text rules read from one file, computed once (rules/text.py, rules/bl)."""
+
+    spans: list[object] | None = None  # the prose spans
+    lines: list[str] | None = None  # the file's lines, to place front-matter spans
+    bl: tuple[object, object, object] | None = None  # (settings, BL context, BL findings)
 
 
 @dataclass
@@ -71,6 +120,7 @@ class Entry:
     pm: Postmortem | None
     url: str
     findings: list[Finding] = field(default_factory=list)
+    text_cache: TextCache = field(default_factory=TextCache, compare=False, repr=False)
 
     @cached_property
     def sections(self) -> list[Section]:

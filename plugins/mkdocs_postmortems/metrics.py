@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .archive import ActionRow, Archive
+from .clean import csv_cell
 from .entry import Entry
 from .model import ACTION_STATUSES
 
@@ -370,7 +371,7 @@ def actions_csv(rows: list[ActionRow]) -> str:
 def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return csv_cell(str(value))  # `=HYPERLINK(...)` in a title stays text in a spreadsheet
 
 
 def actions_table(rows: list[ActionRow]) -> str:

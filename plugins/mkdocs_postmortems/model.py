@@ -9,32 +9,55 @@ can point at the exact key that is wrong.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
-    NonNegativeFloat,
-    NonNegativeInt,
     ValidationInfo,
     field_validator,
 )
-
-DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4")
-STATUSES: tuple[str, ...] = ("draft", "in-review", "published")
-ACTION_STATUSES: tuple[str, ...] = ("open", "in-progress", "done", "wont-do")
-FISHBONE: tuple[str, ...] = ("people", "process", "technology", "environment")
-GAP_TYPES: tuple[str, ...] = ("detection", "prevention", "recovery", "communication", "knowledge")
-TIMESTAMPS: tuple[str, ...] = ("started", "detected", "mitigated", "resolved")
+from pydantic_core import PydanticCustomError
 
 Status = Literal["draft", "in-review", "published"]
 ActionStatus = Literal["open", "in-progress", "done", "wont-do"]
 GapType = Literal["detection", "prevention", "recovery", "communication", "knowledge"]
+
+DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4")
+STATUSES: tuple[str, ...] = get_args(Status)
+ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
+FISHBONE: tuple[str, ...] = ("people", "process", "technology", "environment")
+GAP_TYPES: tuple[str, ...] = get_args(GapType)
+TIMESTAMPS: tuple[str, ...] = ("started", "detected", "mitigated", "resolved")
 Priority = Literal["high", "medium", "low"]
 Visibility = Literal["internal", "public"]
+
+# Dates and timestamps an archive can chart and convert: 9999-12-31 as a date made a
+# metrics page of 95,000 months, and 0001-01-01T00:30:00+01:00 has no UTC time.
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(2200, 12, 31)
+
+
+def _in_window(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "{value} is outside {earliest} to {latest}",
+            {"value": value.isoformat(), "earliest": str(EARLIEST), "latest": str(LATEST)},
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_window)]
+Moment = Annotated[AwareDatetime, AfterValidator(_in_window)]
+# Finite, non-negative, and small enough to add up, chart and print.
+Count = Annotated[int, Field(ge=0, le=10**12)]
+Amount = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 Text = Annotated[str, Field(min_length=1)]
 Name = Annotated[str, Field(min_length=1, pattern=r"^\S(.*\S)?$")]
@@ -56,10 +79,10 @@ class _Strict(BaseModel):
 
 
 class Impact(_Strict):
-    users_affected: NonNegativeInt | None = None
-    duration_minutes: NonNegativeFloat | None = None
-    revenue_usd: NonNegativeFloat | None = None
-    slo_budget_pct: NonNegativeFloat | None = Field(
+    users_affected: Count | None = None
+    duration_minutes: Amount | None = None
+    revenue_usd: Amount | None = None
+    slo_budget_pct: Amount | None = Field(
         None, description="Share of the period's error budget consumed, in percent."
     )
     data_loss: bool | None = None
@@ -90,7 +113,7 @@ class ActionItem(_Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*-\d+$", examples=["AI-1"])]
     title: Text
     owner: str | None = Field(None, description="A named person or team handle, never TBD.")
-    due: dt.date | None = None
+    due: Day | None = None
     status: ActionStatus = "open"
     ticket: HttpUrl | None = None
     success_criteria: str | None = Field(
@@ -98,7 +121,7 @@ class ActionItem(_Strict):
     )
     priority: Priority | None = None
     gap: GapType | None = None
-    closed: dt.date | None = None
+    closed: Day | None = None
     reason: str | None = Field(None, description="Required when status is wont-do.")
 
     @property
@@ -111,17 +134,17 @@ class Postmortem(_Strict):
 
     id: PostmortemId
     title: Text
-    date: dt.date = Field(description="The date the incident started.")
+    date: Day = Field(description="The date the incident started.")
     severity: Annotated[str, Field(json_schema_extra={"enum": list(DEFAULT_SEVERITIES)})]
     status: Status
     summary: Text = Field(description="Two or three sentences: what broke, for whom, the fix.")
     services: Annotated[list[Name], Field(min_length=1)]
     tags: list[Name] = []
-    started: AwareDatetime | None = None
-    detected: AwareDatetime | None = None
-    mitigated: AwareDatetime | None = None
-    resolved: AwareDatetime | None = None
-    postmortem_date: AwareDatetime | dt.date | None = Field(
+    started: Moment | None = None
+    detected: Moment | None = None
+    mitigated: Moment | None = None
+    resolved: Moment | None = None
+    postmortem_date: Moment | Day | None = Field(
         None, description="When the post-mortem review was held."
     )
     authors: list[Name] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,9 +16,10 @@ from .archive import Archive
 from .entry import Entry, url_for
 from .findings import Finding
 from .loader import discover, display_path, load
+from .redact import as_written, prepare
 from .rules import Selection, run_archive_rules, run_file_rules
 from .settings import Settings
-from .validate import validate
+from .validate import partial, validate
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -26,7 +27,7 @@ _T = TypeVar("_T")
 
 def _gc_paused(func: Callable[_P, _T]) -> Callable[_P, _T]:
     """Reading and linting allocate millions of objects but no garbage cycles; the cyclic
-    collector would rescan the growing heap over and over (half the time of `check`).
+    collector would rescan the growing heap over and over.
 
     Afterwards, what they made goes straight to the oldest generation (freeze + unfreeze):
     left in the youngest, the next two collections would walk all of it once more.
@@ -59,6 +60,7 @@ def read(
         entry = Entry(doc, pm, url_for(src_uri, settings.use_directory_urls))
         entry.findings = doc.findings + problems
         entries.append(entry)
+    prepare(entries, settings)  # what the edition publishes; lint sees what was written
     return entries
 
 
@@ -66,20 +68,66 @@ def read(
 def lint(entries: list[Entry], settings: Settings, extra: object = None) -> list[Finding]:
     """Run the rule catalogue; keep each entry's findings on it; honour suppressions."""
     selection = Selection(settings)
+    with as_written(entries):
+        lint_files(entries, selection)
+        for entry, finding in lint_archive(entries, selection, extra):
+            entry.findings.append(finding)
+    for entry in entries:
+        entry.doc.node = None  # the YAML node tree is only needed to locate findings
+    return sorted(f for e in entries for f in e.findings)
+
+
+def lint_files(entries: list[Entry], selection: Selection) -> None:
+    """The rules that read one file at a time (what `cache` keeps per file)."""
     for entry in entries:
         if entry.doc.meta is not None or entry.doc.body:
-            found = list(run_file_rules(entry, selection))
-            entry.findings.extend(f for f in found if not entry.suppressions.covers(f.line, f.code))
+            found = _file_findings(entry, selection)
+            covers = entry.suppressions.covers
+            entry.findings.extend(f for f in found if not covers(f.line, f.code))
+
+
+def lint_archive(
+    entries: Sequence[Any], selection: Selection, extra: object = None
+) -> Iterator[tuple[Any, Finding]]:
+    """The rules across files, with the post-mortem each finding belongs to (not suppressed).
+
+    `entries` are entries, or `cache.Facts` standing in for them: what the archive rules
+    read of a post-mortem is its path, id, status, references and their lines.
+    """
     by_path = {e.doc.path: e for e in entries}
-    for finding in run_archive_rules(entries, selection, extra):
+    for finding in run_archive_rules(entries, selection, extra):  # type: ignore[arg-type]
         owner = by_path.get(finding.path)
         if owner is None:
             continue  # reported on a non-post-mortem file: the caller collects those
         if not owner.suppressions.covers(finding.line, finding.code):
-            owner.findings.append(finding)
-    for entry in entries:
-        entry.doc.node = None  # the YAML node tree is only needed to locate findings
-    return sorted(f for e in entries for f in e.findings)
+            yield owner, finding
+
+
+def _file_findings(entry: Entry, selection: Selection) -> list[Finding]:
+    """The file rules' findings; when the schema failed, on what of the front-matter still
+    validates (`validate.partial`), so one wrong field does not hide the rest."""
+    doc = entry.doc
+    if entry.pm is not None or doc.meta is None:
+        return list(run_file_rules(entry, selection))
+    found = partial(doc, selection.settings.severities) if doc.node is not None else None
+    if found is None:
+        return list(run_file_rules(entry, selection))
+    entry.pm, broken = found
+    try:
+        hits = list(run_file_rules(entry, selection, partial=True))
+    finally:
+        entry.pm = None
+    spans = [_item_lines(doc.node, index, doc.fm_line) for index in broken]
+    return [f for f in hits if not any(first <= f.line <= last for first, last in spans)]
+
+
+def _item_lines(root: Any, index: int, fm_line: int) -> tuple[int, int]:
+    """First and last line of an action item in the file (where its stand-ins live)."""
+    items = next((v for k, v in root.value if k.value == "action_items"), None)
+    node = items.value[index]
+    following = items.value[index + 1] if index + 1 < len(items.value) else None
+    last = following.start_mark.line - 1 if following is not None else node.end_mark.line
+    return node.start_mark.line + fm_line + 1, last + fm_line + 1
 
 
 def open_archive(

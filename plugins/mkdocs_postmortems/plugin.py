@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -15,22 +16,32 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import AnchorLink
 
-from . import build
+from . import build, escaping, navigation
 from .archive import Archive
+from .clean import terminal
 from .config import PostmortemsConfig, to_settings
 from .entry import Entry
+from .features.finder import header_search
 from .findings import Finding
-from .loader import is_postmortem
+from .loader import display_path, is_postmortem, link_problem, repository_root
 from .render import ASSETS, Page, Renderer
 from .settings import Settings, today
+
+if TYPE_CHECKING:  # the server (watchdog...) is only imported by `mkdocs serve`
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 
 CSS = "assets/postmortems/postmortems.css"
 # What the theme's search plugin indexes of a generated listing: its one-line description.
 # The listing itself is put in place in on_post_page: in the index it would match every
-# query, and parsing it (actions/ is megabytes) cost a third of the build.
+# query, and parsing a long listing is a large share of the build.
 SLOT = "<!-- postmortems:slot -->{}<!-- /postmortems:slot -->"
+THEME_NOTE = (
+    "theme %r is not Material for MkDocs (`theme: material`): post-mortem pages will have no "
+    "title heading, and the severity badges, fact card and tables, which use Material's "
+    "colours, will look unstyled"
+)
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -49,6 +60,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.home: str | None = None
         self.curated: set[str] = set()
         self.outputs: build.Background | None = None
+        self.link_findings: list[Finding] = []  # links out of the repository, not published
+        self.auto_nav = False  # mkdocs.yml has no `nav`: the plugin writes one
+        self.hide_nav = True  # post-mortems and indexes hide the sidebar when tabs replace it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -65,12 +79,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             raise PluginError(f"plugin postmortems: {error}") from None
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if config.theme.name != "material":
+            log.info(THEME_NOTE, config.theme.name)
+        self.auto_nav = config.nav is None
+        self.hide_nav = "navigation.tabs" in (config.theme.get("features") or ())
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.settings is None:
             return None
         settings = self.settings
+        self.link_findings = _drop_unsafe_links(files, config)
         sources = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -88,6 +107,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV  # the indexes link to it
             self.entries[entry.doc.src_uri] = entry
+        for src_uri in build.not_built(self.archive):
+            if (file := files.get_file_from_path(src_uri)) is not None:
+                files.remove(file)  # e.g. a reading list with nothing public left
         self.curated = set(build.not_in_nav(self.archive))
         for src_uri in self.curated:
             if (file := files.get_file_from_path(src_uri)) is not None:
@@ -106,9 +128,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 )
             )
             self.pages[page.src_uri] = page
+        if not any(f.dest_uri == "index.html" for f in files.documentation_pages()):
+            home = f"# {html.escape(config.site_name)}\n"  # a site needs a home page
+            files.append(File.generated(config, "index.md", content=home))
         self.home = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri == "index.md"), None
         )
+        if self.auto_nav:
+            _write_nav(config, files, self.home, self.pages)
         plan = build.Plan(
             self.archive,
             self.renderer,
@@ -122,10 +149,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_read_source(self, *, page: MkPage, config: MkDocsConfig) -> str | None:
         entry = self.entries.get(page.file.src_uri)
-        if entry is None or entry.doc.meta is None:
+        if entry is None:
             return None
+        if entry.doc.meta is None:
+            return _as_written(entry)
         # The front-matter was read and checked already: MkDocs gets the body, and the
-        # front-matter in on_page_markdown (its own YAML pass was 12 % of a plain build). The
+        # front-matter in on_page_markdown (a second YAML pass costs a share of every build). The
         # blank first line keeps MkDocs from reading a "Key: value" opening line as meta.
         return "\n" + entry.doc.body
 
@@ -134,19 +163,25 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     ) -> str | None:
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
-        if entry is not None and entry.doc.meta is not None and not page.meta:
-            page.meta = dict(entry.doc.meta)
-        if entry is not None and entry.pm is not None:
-            # the theme's Jinja does not autoescape, and prints meta.title and
-            # meta.description as they are
-            page.meta["title"] = page.title = html.escape(entry.pm.title)
-            page.meta["description"] = html.escape(entry.pm.summary)
-            page.meta.setdefault("hide", ["navigation"])  # the archive is reached by its indexes
-            return build.prepare_body(markdown, self.archive)  # type: ignore[arg-type]
+        if entry is not None and self.archive is not None:
+            # the theme's Jinja does not autoescape and prints meta as it is, and its search
+            # indexes meta.tags: page.meta is built from the published post-mortem, escaped
+            shown = self.archive.shows(entry)
+            page.meta = escaping.page_meta(entry, shown, self.archive.settings.hidden_fields)
+            page.title = page.meta["title"]
+            page.meta["search"] = {"exclude": True}  # the header box asks the finder's index
+            if not self.hide_nav:  # no tabs: the sidebar is the only navigation
+                page.meta.pop("hide", None)
+            if not shown:  # a draft in `mkdocs build`: built, but in no index nor the sitemap
+                page.canonical_url = page.abs_url = None
+            if entry.pm is None:
+                return None
+            return build.prepare_body(markdown, self.archive)
         generated = self.pages.get(src_uri)
         if generated is not None:
             page.meta["title"] = page.title = html.escape(generated.title)
-            page.meta["hide"] = ["navigation"]
+            if self.hide_nav:
+                page.meta["hide"] = ["navigation"]
         elif src_uri in self.curated and isinstance(page.meta.get("title"), str):
             page.meta["title"] = page.title = html.escape(page.meta["title"])
         return None
@@ -159,6 +194,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
         if entry is not None:
+            self._linted()
             if entry.pm is not None:
                 for anchor, title in build.APPENDED_SECTIONS:
                     page.toc.items.append(AnchorLink(title, anchor, 2))
@@ -176,15 +212,24 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         if self.outputs is None:
             return None
+        output = header_search(output)  # the header box asks the finder's index
         src_uri = page.file.src_uri
         entry = self.entries.get(src_uri)
         with _stage_errors():
             if entry is not None and entry.pm is not None:
+                self._linted()
                 return build.fill_postmortem(output, self.outputs.postmortem(entry, page.url))
             generated = self.pages.get(src_uri)
             if generated is not None and not generated.indexed:
                 return output.replace(_slot(generated), self.outputs.page(src_uri, page.url), 1)
-        return None
+        return output
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        if self.settings is None or not template_name.endswith(".html"):
+            return None
+        return header_search(output_content)  # 404.html: its header box asks the finder too
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.archive is None or self.renderer is None:
@@ -197,7 +242,50 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             outputs, self.outputs = self.outputs, None
             with _stage_errors():
                 outputs.finish()
-        _log_findings(self.archive.findings)
+        # the theme's search (listed before this plugin) has written its index by now
+        escaping.search_index(Path(config.site_dir) / "search" / "search_index.json")
+        _log_findings(self.archive, serve=self.serve, extra=self.link_findings)
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]
+    ) -> LiveReloadServer:
+        """A failed rebuild must not stall the preview.
+
+        MkDocs' server holds every request while a rebuild is pending and, when the rebuild
+        raises (a `strict` count, a broken page), keeps holding them until a later one
+        succeeds: the browser appears stuck and the findings panel is never seen. The
+        rebuild still raises after writing every page when only `strict` fails it, so the
+        site it wrote is served and the reason is logged.
+        """
+
+        def rebuild() -> None:
+            try:
+                builder()
+            except Exception as error:  # the server must keep answering
+                log.debug("the rebuild failed", exc_info=True)
+                if "strict mode" in str(error):
+                    log.info(
+                        "%s `mkdocs build --strict` would fail; the preview shows every page "
+                        "and each post-mortem's findings at its top",
+                        error,
+                    )
+                else:
+                    log.error(
+                        "the rebuild failed (%s: %s); serving what it wrote. Fix it and save "
+                        "again (--verbose shows the traceback)",
+                        type(error).__name__,
+                        error,
+                    )
+
+        server.builder = rebuild  # type: ignore[method-assign]
+        return server
+
+    def _linted(self) -> None:
+        """The findings panel needs the rule findings before the page is written."""
+        settings = self.settings
+        if settings is not None and settings.findings_panel and self.outputs is not None:
+            with _stage_errors():
+                self.outputs.result("lint")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.outputs is not None:
@@ -216,6 +304,22 @@ def _stage_errors() -> Iterator[None]:
         raise PluginError(f"{error} (run with --verbose for the traceback)") from None
 
 
+def _write_nav(
+    config: MkDocsConfig, files: Files, home: str | None, pages: dict[str, Page]
+) -> None:
+    """No `nav` in mkdocs.yml: home, then the indexes in reading order, then other pages."""
+    others = [
+        f.src_uri
+        for f in files.documentation_pages()
+        if f.inclusion.is_in_nav() and f.src_uri not in pages
+    ]
+    config.nav = navigation.site_nav(home, [(p.src_uri, p.title) for p in pages.values()], others)
+    for src_uri in pages:  # a page under an index is reached from the index
+        file = files.get_file_from_path(src_uri)
+        if file is not None and not navigation.is_top_level_index(src_uri):
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+
+
 def _slot(page: Page) -> str:
     """What a generated listing is until it is written: its one-line description."""
     return SLOT.format(f"<p>{html.escape(page.description or page.title)}</p>")
@@ -226,13 +330,66 @@ def _custom_dirs(config: MkDocsConfig) -> list[Path]:
     return [Path(custom)] if custom else []
 
 
-def _log_findings(findings: list[Finding]) -> None:
-    """Errors fail `mkdocs build --strict` with the same lines `postmortems check` prints."""
-    for finding in findings:
-        text = f"{finding.location} {finding.code} {finding.message}"
+def _as_written(entry: Entry) -> str:
+    """A post-mortem whose front-matter cannot be read: the front-matter as text (a code
+    block), then the body, so the author sees what they wrote under the findings panel."""
+    doc = entry.doc
+    if not doc.text:
+        return ""
+    lines = doc.text.split("\n")
+    head = lines[: doc.body_line - 1] if doc.body or doc.body_line > 1 else lines
+    code = "\n".join(f"    {line}" for line in head)
+    return f"\n{code}\n\n{doc.body if head is not lines else ''}"
+
+
+def _drop_unsafe_links(files: Files, config: MkDocsConfig) -> list[Finding]:
+    """Files under docs_dir that are links out of the repository, or to nothing: MkDocs
+    would publish what they point at (or stop with a traceback). Removed, and reported."""
+    docs = Path(config.docs_dir)
+    root = repository_root(docs)
+    found = []
+    for file in list(files):
+        if file.src_dir != config.docs_dir or not file.abs_src_path:
+            continue  # the theme's own files live elsewhere
+        path = Path(file.abs_src_path)
+        problem = link_problem(path, docs, root)
+        if problem:
+            files.remove(file)
+            found.append(Finding(display_path(path), 1, 1, "PM109", "error", problem))
+    return found
+
+
+def _log_findings(archive: Archive, serve: bool, extra: list[Finding] | None = None) -> None:
+    """The same lines `postmortems check` prints, at a level that says what fails `--strict`.
+
+    `mkdocs build --strict` fails on errors and on the warnings of published post-mortems;
+    a draft's (or in-review post-mortem's) warnings are logged at INFO with a `[draft]`
+    marker, so work in progress never blocks main. Under `mkdocs serve` every finding is
+    INFO: `strict` would abort the rebuild, and the preview shows the findings on the page.
+    """
+    drafts = {e.doc.path for e in archive.entries if _status(e) not in (None, "published")}
+    for finding in sorted([*archive.findings, *(extra or ())]):
+        draft = finding.severity == "warning" and finding.path in drafts
+        marker = ""
+        if serve:
+            marker = f"[{finding.severity}{', draft' if draft else ''}] "
+        elif draft:
+            marker = "[draft] "
+        text = f"{finding.location} {finding.code} {marker}{finding.message}"
         if finding.suggestion:
             text += f" (suggestion: {finding.suggestion})"
-        if finding.severity == "error":
+        text = terminal(text)  # author text must not drive the terminal
+        if serve or draft:
+            log.info(text)
+        elif finding.severity == "error":
             log.error(text)
         else:
             log.warning(text)
+
+
+def _status(entry: Entry) -> str | None:
+    """The status the author wrote, even when another field fails the schema."""
+    if entry.pm is not None:
+        return entry.pm.status
+    status = (entry.doc.meta or {}).get("status")
+    return status if isinstance(status, str) else None

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from .archive import Archive
 from .entry import Entry
+from .redact import clean, is_public, section
 
 # Weights of the three similarities in the score (they add up to 1).
 TEXT_WEIGHT, SERVICE_WEIGHT, TAG_WEIGHT = 0.6, 0.25, 0.15
@@ -67,11 +68,15 @@ def _fold(word: str) -> str:
     return "" if word in STOP else word
 
 
-def entry_text(entry: Entry) -> tuple[str, str]:
-    """(title, the rest) — what the text similarity reads: title, summary, root cause."""
+def entry_text(entry: Entry, public: bool = False) -> tuple[str, str]:
+    """(title, the rest) — what the text similarity reads: title, summary, root cause.
+
+    As the edition publishes them: in the public one redacted words are neither compared
+    nor named as "similar wording", and the marks are never words in either."""
     pm = entry.pm
     assert pm is not None
-    return pm.title, f"{pm.summary}\n{entry.section('Root cause')}"
+    rest = f"{clean(pm.summary, public, ' ')}\n{section(entry, 'Root cause', public)}"
+    return clean(pm.title, public, " "), rest
 
 
 @dataclass
@@ -108,9 +113,9 @@ class Index:
     tag_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, entries: list[Entry]) -> Index:
+    def build(cls, entries: list[Entry], public: bool = False) -> Index:
         index = cls(entries)
-        counts = [_term_counts(*entry_text(e)) for e in entries]
+        counts = [_term_counts(*entry_text(e, public)) for e in entries]
         service_sets = [sorted(set(e.pm.services)) for e in entries]  # type: ignore[union-attr]
         tag_sets = [sorted(set(e.pm.tags)) for e in entries]  # type: ignore[union-attr]
         total = len(entries)
@@ -310,7 +315,8 @@ def compute(archive: Archive, limit: int | None = None) -> Related:
     """
     limit = archive.settings.related_limit if limit is None else limit
     targets = archive.visible
-    index = Index.build(targets)
+    public = is_public(archive.settings)
+    index = Index.build(targets, public)
     position = {e.pm.id: i for i, e in enumerate(targets)}  # type: ignore[union-attr]
     similar: dict[str, list[tuple[int, float]]] = {}
     queries: dict[str, tuple[Vector, Vector, Vector]] = {}
@@ -321,7 +327,7 @@ def compute(archive: Archive, limit: int | None = None) -> Related:
         if mine >= 0:
             text, services, tags = index.text[mine], index.services[mine], index.tags[mine]
         else:  # a draft: scored against the published ones, not indexed itself
-            text = index.text_vector(_term_counts(*entry_text(entry)))
+            text = index.text_vector(_term_counts(*entry_text(entry, public)))
             services = _set_vector(pm.services, index.service_idf)
             tags = _set_vector(pm.tags, index.tag_idf)
         queries[pm.id] = (text, services, tags)
@@ -343,7 +349,8 @@ def similar_for_new(
 ) -> list[tuple[Entry, str]]:
     """Past incidents most like a post-mortem being started, with why (`postmortems new`)."""
     cached = archive.__dict__.get("_related")
-    index = cached.index if cached is not None else Index.build(archive.visible)
+    public = is_public(archive.settings)
+    index = cached.index if cached is not None else Index.build(archive.visible, public)
     text = index.text_vector(_term_counts(title, ""))
     service_vector = _set_vector(services, index.service_idf)
     tag_vector = _set_vector(tags, index.tag_idf)

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
 from .archive import Archive
 from .entry import Entry, slug
+from .rules.placeholders import EXAMPLE_ACTION, SECTION_PROMPTS, SUMMARY_PROMPT
 from .settings import ALL_SECTIONS
-
-_PROMPTS = {
-    "Summary": "Two or three sentences: what broke, who was affected, how it was fixed.",
-    "Impact": "Users affected, duration, SLO budget used, revenue, support load.",
-    "Timeline": "| Time (UTC) | Event |\n|---|---|\n| 00:00 | First signal |",
-    "Root cause": "What conditions had to exist for this to happen? Go past the trigger.",
-    "Contributing factors": "People, process, technology, environment.",
-    "What went well": "What helped detection, mitigation and communication.",
-    "What went wrong": "Gaps in detection, prevention, recovery, communication, knowledge.",
-    "Lessons learned": "What a reader on another team should take away.",
-}
 
 
 def next_id(archive: Archive, day: dt.date) -> str:
@@ -47,7 +39,9 @@ def render_new(
         severity=severity,
         services=services,
         tags=tags,
-        sections=[(name, _PROMPTS[name]) for name in ALL_SECTIONS],
+        sections=[(name, SECTION_PROMPTS[name]) for name in ALL_SECTIONS],
+        summary=SUMMARY_PROMPT,  # PM502 finds these same prompts when they are left in
+        example=EXAMPLE_ACTION,
     )
 
 
@@ -61,11 +55,19 @@ def write_new(
     day: dt.date,
 ) -> Path:
     pm_id = next_id(archive, day)
-    path = docs_dir / str(day.year) / f"{day.isoformat()}-{slug(title)[:60].rstrip('-')}.md"
+    path = docs_dir / str(day.year) / f"{day.isoformat()}-{file_stem(title, pm_id)}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:
         handle.write(render_new(pm_id, title, severity, services, tags, day))
     return path
+
+
+def file_stem(title: str, pm_id: str) -> str:
+    """The title's slug; for a title with no Latin letter or digit at all (`日本語`), whose
+    slug would be Punycode, the incident's number: `incident-001`."""
+    if not re.search(r"[A-Za-z0-9]", unicodedata.normalize("NFKD", title)):
+        return f"incident-{pm_id.rsplit('-', 1)[-1]}"
+    return slug(title)[:60].rstrip("-")
 
 
 def similar_to(

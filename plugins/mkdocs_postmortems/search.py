@@ -8,10 +8,13 @@ One grammar, kept tiny so `render/assets/find.js` can mirror it line for line:
     -anything      excludes: -word, -"a phrase", -tag:dns
 
 Values of one field are alternatives (service:a service:b = either); different
-fields must all hold. Words go through lunr (the Python port, whose serialised
-index lunr.js 2.3.9 loads); filters and phrases are checked on the compact
-document list written next to the index. Order: lunr score, ties newest first;
-a query with no words lists newest first.
+fields must all hold. Words are stemmed and weighed by lunr (the Python port);
+its index is turned into `Postings` (per word, the weight of each document in
+each field), which the site writes in shards a query fetches only as it needs
+them. Scores are lunr's, worked out here and in find.js with the same arithmetic
+in the same order, so the CLI and the browser rank alike. Filters and phrases
+are checked on the compact document list written next to the postings. Order:
+score, ties newest first; a query with no words lists newest first.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from typing import Any
 from lunr import __TARGET_JS_VERSION__, lunr
 from lunr.builder import Builder
 from lunr.index import Index
-from lunr.query import QueryPresence
 from lunr.stemmer import porter_stemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter
@@ -33,7 +35,8 @@ from lunr.token import Token
 from lunr.trimmer import trimmer
 
 from .archive import Archive
-from .entry import REDACT, Entry
+from .entry import Entry
+from .redact import clean, is_public, section
 
 FIELDS: tuple[str, ...] = ("service", "tag", "severity", "year", "status")
 # Index fields and boosts: what a responder remembers first weighs most.
@@ -43,7 +46,7 @@ INDEX_FIELDS: tuple[tuple[str, int], ...] = (
     ("summary", 3),
     ("body", 1),  # the Root cause section
 )
-# More body text (contributing factors, action items) made the index 30% bigger for little
+# More body text (contributing factors, action items) makes the index much bigger for little
 # gain in what a responder finds; the size target is half of Material's own index. The body
 # keeps only the words the title, keywords and summary do not already have.
 BODY_SECTIONS: tuple[str, ...] = ("Root cause",)
@@ -142,10 +145,11 @@ def unknown_field(name: str, raw: str) -> str:
 # -- the index ---------------------------------------------------------------------------
 
 
-def _text(value: str, entry: Entry, archive: Archive) -> str:
-    if archive.settings.audience == "public":
-        return REDACT.sub(" ", value)  # redacted words are not findable in the public edition
-    return REDACT.sub(lambda m: m.group(1), value)
+def _text(value: str, archive: Archive) -> str:
+    """Redacted words are not findable in the public edition, and the marks are no words.
+
+    Front-matter text is already clean (`redact.published`); this is a second guard."""
+    return clean(value, is_public(archive.settings), " ")
 
 
 def document(entry: Entry, archive: Archive, ref: str) -> dict[str, str]:
@@ -157,7 +161,9 @@ def document(entry: Entry, archive: Archive, ref: str) -> dict[str, str]:
     pm = entry.pm
     assert pm is not None
     hidden = archive.settings.hidden_fields
-    body = [entry.section(name) for name in BODY_SECTIONS]
+    # the body is redacted as a whole before it is cut into sections (a mark may cross one)
+    public = is_public(archive.settings)
+    body = [section(entry, name, public) for name in BODY_SECTIONS]
     parts = {
         "title": pm.title,
         "keywords": " ".join(pm.services + pm.tags),
@@ -165,7 +171,7 @@ def document(entry: Entry, archive: Archive, ref: str) -> dict[str, str]:
         "body": "\n".join(body),
     }
     doc = {
-        name: " ".join(tokens(_text(text, entry, archive))) if name not in hidden else ""
+        name: " ".join(tokens(_text(text, archive))) if name not in hidden else ""
         for name, text in parts.items()
     }
     # The body only adds words the other fields lack (and no bare numbers): every word
@@ -177,8 +183,66 @@ def document(entry: Entry, archive: Archive, ref: str) -> dict[str, str]:
     return {"ref": ref, **doc}
 
 
-def build(archive: Archive) -> tuple[Index, dict[str, Any]]:
-    """The lunr index of the visible post-mortems and their compact document list.
+@dataclass
+class Postings:
+    """Per stemmed word, per index field (INDEX_FIELDS order): `[position, weight, ...]`.
+
+    The weights are lunr's field-vector entries (BM25 with the field boosts); a query
+    needs the postings of its own words only, which is what lets the site load them in
+    shards.
+    """
+
+    terms: dict[str, list[list[float]]]
+
+    @classmethod
+    def from_lunr(cls, index: Index) -> Postings:
+        names = [name for name, _ in INDEX_FIELDS]
+        weights: dict[str, dict[int, float]] = {}
+        for ref, vector in index.field_vectors.items():
+            elements = vector.elements
+            weights[ref] = {int(elements[i]): elements[i + 1] for i in range(0, len(elements), 2)}
+        terms: dict[str, list[list[float]]] = {}
+        for term in sorted(index.inverted_index, key=utf16):
+            posting = index.inverted_index[term]
+            number = posting["_index"]
+            lists: list[list[float]] = []
+            for name in names:
+                flat: list[float] = []
+                for ref in sorted(posting.get(name, {}), key=int):
+                    flat += [int(ref), weights[f"{name}/{ref}"][number]]
+                lists.append(flat)
+            terms[term] = lists
+        return cls(terms)
+
+    def get(self, stem: str) -> list[list[float]] | None:
+        return self.terms.get(stem)
+
+    def serialize(self) -> dict[str, Any]:
+        return {"fields": [name for name, _ in INDEX_FIELDS], "terms": self.terms}
+
+    def shards(self, budget: int = 48_000) -> tuple[list[str], list[dict[str, Any]]]:
+        """The postings cut into shards of about `budget` bytes of JSON, in word order;
+        with the first word of each, so a reader finds a word's shard by binary search."""
+        firsts: list[str] = []
+        shards: list[dict[str, Any]] = []
+        size = budget
+        for term, lists in self.terms.items():
+            if size >= budget:
+                firsts.append(term)
+                shards.append({})
+                size = 0
+            shards[-1][term] = lists
+            size += len(term) + 8 + sum(len(x) for x in lists) * 7
+        return firsts, shards
+
+
+def utf16(text: str) -> bytes:
+    """Sort key giving JavaScript's string order (UTF-16 code units), which find.js uses."""
+    return text.encode("utf-16-be")
+
+
+def build(archive: Archive) -> tuple[Postings, dict[str, Any]]:
+    """The postings of the visible post-mortems and their compact document list.
 
     The list holds what a result shows and what filters need, newest first:
     `[id, title, date, severity, status, summary, services, tags, url]`; lunr's
@@ -210,11 +274,11 @@ def build(archive: Archive) -> tuple[Index, dict[str, Any]]:
     for entry in entries:
         pm = entry.pm
         assert pm is not None
-        summary = "" if "summary" in hidden else _text(pm.summary, entry, archive)
+        summary = "" if "summary" in hidden else _text(pm.summary, archive)
         docs.append(
             [
                 pm.id,
-                pm.title,
+                _text(pm.title, archive),
                 pm.date.isoformat(),
                 pm.severity,
                 pm.status,
@@ -240,7 +304,7 @@ def build(archive: Archive) -> tuple[Index, dict[str, Any]]:
         ],
         "docs": docs,
     }
-    return index, meta
+    return Postings.from_lunr(index), meta
 
 
 # -- searching ---------------------------------------------------------------------------
@@ -270,15 +334,51 @@ def _stemmer(token: Token, i: int | None = None, tokens: list[Token] | None = No
 _stemmer.label = "stemmer"  # type: ignore[attr-defined]  # serialised as lunr's own: lunr.js stems
 
 
-def _lunr(index: Index, words: list[str], presence: QueryPresence) -> dict[str, float]:
-    """Scores of the documents matching all (REQUIRED) or any (OPTIONAL) of the words."""
-    stems = [stem(w) for w in words]
-    if presence == QueryPresence.REQUIRED and any(s not in index.inverted_index for s in stems):
+def scores(postings: Postings, words: list[str]) -> dict[int, float]:
+    """lunr's score of every document holding all the words (in any field).
+
+    As lunr's query with one REQUIRED term per word: the query vector has a 1 per word
+    (words sharing a stem add up), and a document scores the sum over fields of its
+    field vector's dot product with it, divided by the query vector's length. find.js
+    does the same operations in the same order (stems in UTF-16 order, fields in index
+    order), so both give the same floats.
+    """
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[stem(word)] = counts.get(stem(word), 0) + 1
+    stems = sorted(counts, key=utf16)
+    lists = [postings.get(s) for s in stems]
+    if not stems or any(found is None for found in lists):
         return {}
-    query = index.create_query()
-    for s in stems:
-        query.term(s, use_pipeline=False, presence=presence)
-    return {r["ref"]: r["score"] for r in index.query(query)}
+    length = math.sqrt(sum(c * c for c in counts.values()))
+    holders: set[int] | None = None
+    for found in lists:
+        assert found is not None
+        docs = {int(flat[i]) for flat in found for i in range(0, len(flat), 2)}
+        holders = docs if holders is None else holders & docs
+    assert holders is not None
+    result: dict[int, float] = {}
+    for number in range(len(INDEX_FIELDS)):
+        dots: dict[int, float] = {}
+        for s, found in zip(stems, lists, strict=True):
+            assert found is not None
+            flat = found[number]
+            for i in range(0, len(flat), 2):
+                doc = int(flat[i])
+                if doc in holders:
+                    dots[doc] = dots.get(doc, 0.0) + counts[s] * flat[i + 1]
+        for doc, dot in dots.items():
+            result[doc] = result.get(doc, 0.0) + dot / length
+    return result
+
+
+def holding_any(postings: Postings, words: list[str]) -> set[int]:
+    """The documents holding at least one of the words, in any field."""
+    found: set[int] = set()
+    for word in words:
+        for flat in postings.get(stem(word)) or []:
+            found.update(int(flat[i]) for i in range(0, len(flat), 2))
+    return found
 
 
 def _phrase_text(doc: list[Any]) -> str:
@@ -315,27 +415,26 @@ def _passes(doc: list[Any], want: _Wanted) -> bool:
     return not any(f" {p} " in text for p in want.unphrases)
 
 
-def run(index: Index, meta: dict[str, Any], query: Query) -> list[Hit]:
+def run(postings: Postings, meta: dict[str, Any], query: Query) -> list[Hit]:
     """The matching documents, best first (newest first when there are no words)."""
     docs = meta["docs"]
     words = query.words
-    scores = _lunr(index, words, QueryPresence.REQUIRED) if words else None
+    found = scores(postings, words) if words else None
     unwanted = query.excluded_words
-    excluded = _lunr(index, unwanted, QueryPresence.OPTIONAL) if unwanted else {}
+    excluded = holding_any(postings, unwanted)
     want = _Wanted(
         query.filters(False), query.filters(True), query.phrases(False), query.phrases(True)
     )
     hits = []
     for position, doc in enumerate(docs):
-        ref = str(position)
-        if scores is not None and ref not in scores:
+        if found is not None and position not in found:
             continue
-        if ref in excluded or not _passes(doc, want):
+        if position in excluded or not _passes(doc, want):
             continue
-        hits.append(Hit(position, scores[ref] if scores is not None else 0.0))
+        hits.append(Hit(position, found[position] if found is not None else 0.0))
     hits.sort(key=lambda h: (-math.floor(h.score * 1e6 + 0.5), h.position))
     return hits
 
 
-def search(index: Index, meta: dict[str, Any], text: str) -> list[Hit]:
-    return run(index, meta, parse(text))
+def search(postings: Postings, meta: dict[str, Any], text: str) -> list[Hit]:
+    return run(postings, meta, parse(text))

@@ -21,26 +21,36 @@ class Suppressions:
 
     @classmethod
     def scan(cls, text: str) -> Suppressions:
+        """One pass: each `ignore-section` runs to the next heading of its section's level
+        or above (a file of many comments and headings costs no more than its size)."""
         found = cls()
         if "postmortems:" not in text:
             return found
+        level = 7  # the level of the heading above (7: before any heading)
+        waiting: list[tuple[int, int, set[str]]] = []  # (start, level, codes), still open
         lines = text.split("\n")
         for number, line in enumerate(lines, start=1):
-            match = SUPPRESS.search(line)
+            heading = HEADING.match(line) if line.startswith("#") else None
+            if heading:
+                level = len(heading.group(1))
+                still = []
+                for start, under, codes in waiting:
+                    if level <= under:
+                        found.ranges.append((start, number - 1, codes))
+                    else:
+                        still.append((start, under, codes))
+                waiting = still
+                continue
+            match = SUPPRESS.search(line) if "postmortems:" in line else None
             if not match:
                 continue
             codes = {c.strip() for c in match.group(2).split(",")}
             if match.group(1) == "ignore":
                 found.lines.setdefault(number, set()).update(codes)
-                continue
-            level = _section_level(lines, number)
-            end = len(lines)
-            for later in range(number, len(lines)):
-                heading = HEADING.match(lines[later])
-                if heading and len(heading.group(1)) <= level:
-                    end = later
-                    break
-            found.ranges.append((number, end, codes))
+            else:
+                waiting.append((number, level, codes))
+        found.ranges.extend((start, len(lines), codes) for start, _, codes in waiting)
+        found.ranges.sort(key=lambda r: r[0])
         return found
 
     def covers(self, line: int, code: str) -> bool:
@@ -51,12 +61,3 @@ class Suppressions:
             start <= line <= end and (code in codes or "all" in codes)
             for start, end, codes in self.ranges
         )
-
-
-def _section_level(lines: list[str], number: int) -> int:
-    """The level of the heading the comment sits under (7 = before any heading)."""
-    for previous in range(number - 1, -1, -1):
-        heading = HEADING.match(lines[previous])
-        if heading:
-            return len(heading.group(1))
-    return 7

@@ -6,7 +6,10 @@ rendered at build time and inlined without pygal's JavaScript, each next to its 
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -14,6 +17,7 @@ from markupsafe import Markup
 from .. import metrics
 from ..archive import ActionRow, Archive
 from ..render import Page
+from ..render.pages import paged
 from .base import Feature
 
 # Series colours readable on both Material palettes; text and axes use currentColor so the
@@ -36,7 +40,29 @@ if TYPE_CHECKING:
 # and the CLI never does.
 
 
-def _style(colours: tuple[str, ...]) -> Style:
+@dataclass(frozen=True)
+class Layout:
+    """One drawing of a chart. An SVG scales with its column, text included, so each chart
+    is drawn twice: wide for screens, narrow for phones (CSS shows one). Font sizes are in
+    SVG units: the narrow drawing is about as wide as a 360 px phone column, so its text
+    renders at about its nominal size and stays at 10 px or more down to 320 px screens."""
+
+    name: str
+    width: int
+    height: int
+    title: int
+    label: int
+    legend: int
+    months_per_label: int  # every n-th month is labelled (all of them up to 12 months)
+    rotation: int
+
+
+WIDE = Layout("wide", 720, 360, title=16, label=13, legend=13, months_per_label=3, rotation=40)
+NARROW = Layout("narrow", 360, 340, title=15, label=13, legend=13, months_per_label=4, rotation=90)
+LAYOUTS = (WIDE, NARROW)
+
+
+def _style(colours: tuple[str, ...], layout: Layout) -> Style:
 
     from pygal.style import Style
 
@@ -51,10 +77,12 @@ def _style(colours: tuple[str, ...]) -> Style:
         guide_stroke_dasharray="2,3",
         major_guide_stroke_dasharray="2,3",
         font_family="inherit",
-        title_font_size=15,
-        legend_font_size=12,
-        label_font_size=11,
-        major_label_font_size=11,
+        title_font_size=layout.title,
+        legend_font_size=layout.legend,
+        label_font_size=layout.label,
+        major_label_font_size=layout.label,
+        value_font_size=layout.label,
+        no_data_font_size=layout.title,
         opacity=".85",
         opacity_hover="1",
         colors=colours,
@@ -80,109 +108,171 @@ def svg(chart: Any, name: str, label: str) -> Markup:
     return Markup(out)  # pygal escapes every text node; labels are ours, not post-mortem text
 
 
+def drawn(make: Callable[[Layout], Any], name: str, label: str) -> Markup:
+    """Both drawings of a chart, wide then narrow (ids `chart-pm-NAME`, `chart-pm-NAME-narrow`)."""
+    parts = []
+    for layout in LAYOUTS:
+        suffix = "" if layout is WIDE else f"-{layout.name}"
+        drawing = svg(make(layout), name + suffix, label)
+        parts.append(Markup('<div class="pm-chart-{}">{}</div>').format(layout.name, drawing))
+    return Markup("").join(parts)
+
+
 def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def _config(title: str, colours: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+def _config(title: str, colours: tuple[str, ...], layout: Layout, **extra: Any) -> dict[str, Any]:
     return {
         "title": title,
-        "style": _style(colours),
+        "style": _style(colours, layout),
         "js": [],
         "disable_xml_declaration": True,
         "explicit_size": False,
-        "width": 720,
-        "height": 360,
+        "width": layout.width,
+        "height": layout.height,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 4,
-        "x_label_rotation": 40,
+        "legend_at_bottom_columns": 4 if layout is WIDE else 3,
+        "x_label_rotation": layout.rotation,
         "print_values": False,
-        "show_minor_x_labels": True,
+        "show_x_guides": False,
         "truncate_label": -1,
+        "truncate_legend": -1,
         "margin": 12,
-        "margin_bottom": 28,
+        "margin_bottom": 20,
         **extra,
     }
 
 
-def _short(month: str) -> str:
-    return month  # YYYY-MM sorts and reads the same everywhere
+def ticks(top: float, most: int = 6) -> list[int]:
+    """Whole-number axis ticks from 0 just past `top`, at most `most` of them, on a 1-2-5 step:
+    the gridlines follow the data and a count never gets a fractional tick."""
+    step = 1
+    while math.ceil(top / step) + 1 > most:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 …
+            step = round(step * factor)
+            if math.ceil(top / step) + 1 <= most:
+                break
+    return list(range(0, max(1, math.ceil(top / step)) * step + 1, step))
+
+
+def _months(chart: Any, stats: metrics.Stats, layout: Layout) -> None:
+    months = [m.month for m in stats.months]  # YYYY-MM sorts and reads the same everywhere
+    chart.x_labels = months
+    every = 1 if len(months) <= 12 and layout is WIDE else layout.months_per_label
+    chart.show_minor_x_labels = every == 1
+    chart.x_labels_major = months[::every]
 
 
 def incidents_chart(stats: metrics.Stats) -> Markup:
-    import pygal
-
-    chart = pygal.StackedBar(
-        **_config("Incidents per month by severity", SEVERITY_COLOURS, y_title="incidents")
-    )
-    chart.x_labels = [_short(m.month) for m in stats.months]
-    chart.show_minor_x_labels = len(stats.months) <= 12
-    chart.x_labels_major = [m.month for m in stats.months[::3]]
     levels = list(stats.months[0].incidents) if stats.months else stats.severities
-    for level in levels:
-        chart.add(level, [m.incidents.get(level, 0) for m in stats.months])
     top = max((m.total for m in stats.months), default=0)
-    chart.y_labels = list(range(0, top + 1, max(1, -(-top // 8))))  # whole incidents only
-    return svg(chart, "incidents", "Incidents per month by severity; the table lists the counts")
+
+    def make(layout: Layout) -> Any:
+        import pygal
+
+        chart = pygal.StackedBar(
+            **_config("Incidents per month by severity", SEVERITY_COLOURS, layout)
+        )
+        _months(chart, stats, layout)
+        for level in levels:
+            chart.add(level, [m.incidents.get(level, 0) for m in stats.months])
+        chart.y_labels = ticks(top)
+        return chart
+
+    return drawn(make, "incidents", "Incidents per month by severity; the table lists the counts")
+
+
+def _series_top(*series: list[float | None]) -> float:
+    return max((v for values in series for v in values if v is not None), default=0)
 
 
 def times_chart(stats: metrics.Stats, kind: str) -> Markup:
     """Median and p90 per month: time to detect or resolve (minutes)."""
-    import pygal
-
     title = {"ttd": "Time to detect per month", "ttr": "Time to resolve per month"}[kind]
-    chart = pygal.Line(
-        **_config(f"{title} (minutes)", SERIES_COLOURS, allow_interruptions=True, dots_size=3)
-    )
-    chart.x_labels = [m.month for m in stats.months]
-    chart.show_minor_x_labels = len(stats.months) <= 12
-    chart.x_labels_major = [m.month for m in stats.months[::3]]
-    chart.add("median", [getattr(m, f"{kind}_median") for m in stats.months])
-    chart.add("p90", [getattr(m, f"{kind}_p90") for m in stats.months])
-    return svg(chart, kind, f"{title}, median and p90 in minutes; the table lists the values")
+    median = [getattr(m, f"{kind}_median") for m in stats.months]
+    high = [getattr(m, f"{kind}_p90") for m in stats.months]
+
+    def make(layout: Layout) -> Any:
+        import pygal
+
+        chart = pygal.Line(
+            **_config(
+                f"{title} (minutes)", SERIES_COLOURS, layout, allow_interruptions=True, dots_size=3
+            )
+        )
+        _months(chart, stats, layout)
+        chart.add("median", median)
+        chart.add("p90", high)
+        chart.y_labels = ticks(_series_top(median, high))
+        return chart
+
+    return drawn(make, kind, f"{title}, median and p90 in minutes; the table lists the values")
 
 
 def ttp_chart(stats: metrics.Stats) -> Markup:
-    import pygal
-
     target = stats.targets["time_to_postmortem_hours"]
-    chart = pygal.Line(
-        **_config(
-            "Time to post-mortem per month (hours)",
-            SERIES_COLOURS,
-            allow_interruptions=True,
-            dots_size=3,
+    median = [m.ttp_median for m in stats.months]
+    high = [m.ttp_p90 for m in stats.months]
+
+    def make(layout: Layout) -> Any:
+        import pygal
+
+        chart = pygal.Line(
+            **_config(
+                "Time to post-mortem per month (hours)",
+                SERIES_COLOURS,
+                layout,
+                allow_interruptions=True,
+                dots_size=3,
+            )
         )
-    )
-    chart.x_labels = [m.month for m in stats.months]
-    chart.show_minor_x_labels = len(stats.months) <= 12
-    chart.x_labels_major = [m.month for m in stats.months[::3]]
-    chart.add("median", [m.ttp_median for m in stats.months])
-    chart.add("p90", [m.ttp_p90 for m in stats.months])
-    chart.add(
-        f"target {target:g} h",
-        [target] * len(stats.months),
-        show_dots=False,
-        stroke_style={"dasharray": "6, 4"},
-    )
-    return svg(
-        chart,
+        _months(chart, stats, layout)
+        chart.add("median", median)
+        chart.add("p90", high)
+        chart.add(
+            f"target {target:g} h",
+            [target] * len(stats.months),
+            show_dots=False,
+            stroke_style={"dasharray": "6, 4"},
+        )
+        chart.y_labels = ticks(max(_series_top(median, high), target))
+        return chart
+
+    return drawn(
+        make,
         "ttp",
         "Time to post-mortem per month, median and p90 in hours against the target",
     )
 
 
 def status_chart(stats: metrics.Stats, counts: dict[str, int]) -> Markup:
-    import pygal
+    """One bar per state, in the state's colour, labelled on the axis (no legend)."""
 
-    colours = tuple(STATE_COLOURS[s] for s in metrics.STATES)
-    chart = pygal.HorizontalBar(
-        **_config("Action items by state", colours, legend_at_bottom_columns=5, height=260)
-    )
-    chart.x_labels = ["items"]
-    for state in metrics.STATES:
-        chart.add(metrics.STATE_LABELS[state], [counts[state]])
-    return svg(chart, "actions", "Action items by state; the table lists the counts")
+    def make(layout: Layout) -> Any:
+        import pygal
+
+        chart = pygal.HorizontalBar(
+            **_config(
+                "Action items by state",
+                SERIES_COLOURS,
+                layout,
+                height=300 if layout is WIDE else 320,
+                show_legend=False,
+                show_minor_x_labels=True,
+                x_label_rotation=0,
+                print_values=True,
+            )
+        )
+        chart.x_labels = [metrics.STATE_LABELS[state] for state in metrics.STATES]
+        chart.add(
+            "items",
+            [{"value": counts[state], "color": STATE_COLOURS[state]} for state in metrics.STATES],
+        )
+        chart.y_labels = ticks(max(counts.values(), default=0))
+        return chart
+
+    return drawn(make, "actions", "Action items by state; the table lists the counts")
 
 
 def state_counts(rows: list[ActionRow]) -> dict[str, int]:
@@ -195,7 +285,8 @@ def state_counts(rows: list[ActionRow]) -> dict[str, int]:
 def actions_and_metrics(archive: Archive) -> list[Page]:
     # worked out when the pages are rendered: the metrics count lint findings, and the
     # charts are the costliest part of the listings
-    return [
+    rows = metrics.action_rows(archive)
+    pages = [
         Page(
             "actions/index.md",
             "Action items",
@@ -211,16 +302,49 @@ def actions_and_metrics(archive: Archive) -> list[Page]:
             "Is the post-mortem practice working? Completion, recurrence and time to review.",
         ),
     ]
+    if len(rows) > ACTIONS_ON_ONE_PAGE:
+        for state, label, items in state_groups(rows, stale=True):
+            pages += paged(
+                state_uri(state),
+                f"Action items: {label.lower()}",
+                "postmortems/actions.html",
+                items,
+                {"state": state, "label": label, "state_page": True},
+                key="rows",
+                size=ACTION_PAGE_SIZE,
+            )
+    return pages
 
 
-def actions_context(archive: Archive, rows: list[ActionRow]) -> dict[str, Any]:
-    groups = [
+# Up to this many action items /actions/ lists them all on one page; past it, each state
+# has its own pages of ACTION_PAGE_SIZE rows and /actions/ shows the first ACTION_PREVIEW.
+ACTIONS_ON_ONE_PAGE = 200
+ACTION_PAGE_SIZE = 200
+ACTION_PREVIEW = 10
+
+
+def state_uri(state: str) -> str:
+    return f"actions/{state}.md"
+
+
+def state_groups(
+    rows: list[ActionRow], stale: bool = False
+) -> list[tuple[str, str, list[ActionRow]]]:
+    """(state, label, rows) per state, in the page's order; `stale` first if asked."""
+    groups = [("stale", "Stale", [r for r in rows if r.stale])] if stale else []
+    groups += [
         (state, metrics.STATE_LABELS[state], [r for r in rows if r.state == state])
         for state in metrics.STATES
     ]
+    return groups
+
+
+def actions_context(archive: Archive, rows: list[ActionRow]) -> dict[str, Any]:
+    groups = state_groups(rows)
     owners = sorted({r.item.owner for r in rows if r.item.owner}, key=str.lower)
     services = sorted({s for r in rows for s in r.entry.pm.services}, key=str.lower)  # type: ignore[union-attr]
     months = sorted({metrics.month_key(r.item.due) for r in rows if r.item.due})
+    split = len(rows) > ACTIONS_ON_ONE_PAGE
     return {
         "rows": rows,
         "stale": [r for r in rows if r.stale],
@@ -230,6 +354,10 @@ def actions_context(archive: Archive, rows: list[ActionRow]) -> dict[str, Any]:
         "due_months": months,
         "postmortems": len(metrics.published(archive)),
         "labels": metrics.STATE_LABELS,
+        # a large archive: each state's rows are on its own pages, /actions/ shows the first
+        "split": split,
+        "preview": ACTION_PREVIEW if split else len(rows),
+        "state_pages": {state: state_uri(state) for state in ("stale", *metrics.STATES)},
     }
 
 

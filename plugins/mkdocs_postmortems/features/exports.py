@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 from .. import metrics
 from ..archive import Archive
+from ..clean import ics_text, xml_text
 from ..entry import Entry
 from ..render import Renderer
 from .base import Feature, SiteInfo
@@ -51,7 +52,7 @@ def postmortems_json(archive: Archive, site_url: str = "") -> list[dict[str, Any
     hidden = archive.settings.hidden_fields
     out = []
     # links only to post-mortems this edition shows (the public one hides internal ids);
-    # computed once: inside the loop it made the export quadratic (20 s at 5,000)
+    # computed once: inside the loop it made the export quadratic in the archive size
     shown = {e.pm.id for e in metrics.published(archive) if e.pm is not None}
     for entry in metrics.published(archive):
         assert entry.pm is not None
@@ -84,7 +85,7 @@ def calendar(archive: Archive, site_name: str, site_url: str = "") -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{site_name}: action items")
+    cal.add("x-wr-calname", ics_text(f"{site_name}: action items"))
     stamp = dt.datetime.combine(archive.today, dt.time(0, 0), tzinfo=dt.UTC)
     rows = [r for r in metrics.action_rows(archive) if r.item.is_open and r.item.due]
     for row in sorted(rows, key=lambda r: (r.item.due, r.entry.pm.id, r.item.id)):  # type: ignore[union-attr]
@@ -95,7 +96,7 @@ def calendar(archive: Archive, site_name: str, site_url: str = "") -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
         event.add("dtend", item.due + dt.timedelta(days=1))
-        event.add("summary", f"{item.title} ({pm.id} {item.id})")
+        event.add("summary", ics_text(f"{item.title} ({pm.id} {item.id})"))
         lines = [f"Post-mortem: {pm.id} {pm.title}"]
         if item.owner and "owner" not in hidden:
             lines.append(f"Owner: {item.owner}")
@@ -105,8 +106,8 @@ def calendar(archive: Archive, site_name: str, site_url: str = "") -> bytes:
         if item.ticket and "ticket" not in hidden:
             lines.append(f"Ticket: {item.ticket}")
         lines.append(f"Post-mortem page: {absolute(site_url, row.entry.url)}")
-        event.add("description", "\n".join(lines))
-        event.add("categories", ["action item", *pm.services])
+        event.add("description", ics_text("\n".join(lines)))
+        event.add("categories", [ics_text(name) for name in ("action item", *pm.services)])
         if site_url:
             event.add("url", absolute(site_url, row.entry.url))
         event.add("transp", "TRANSPARENT")
@@ -135,9 +136,10 @@ def feed(archive: Archive, site_name: str, site_url: str = "") -> bytes:
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        # control characters cannot be written in XML 1.0 at all: U+FFFD marks the place
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            node.text = text
+            node.text = xml_text(text)
         return node
 
     entries = sorted(

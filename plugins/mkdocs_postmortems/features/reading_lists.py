@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from ..archive import Archive
 from ..entry import Entry, url_for
 from ..findings import Finding
-from ..loader import Document, display_path, load
+from ..loader import Document, display_path, key_path, load
 from ..render import Page, Renderer
 from ..rules import Selection
 from ..settings import Settings
@@ -29,6 +29,7 @@ from .base import Feature
 FOLDER = "reading-lists"
 INDEX = f"{FOLDER}/index.md"
 SCRIPT = "assets/postmortems/reading-list.js"
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -73,6 +74,13 @@ class ReadingLists:
         """The list pages: reached from the reading-lists index, not from the nav."""
         return [rl.doc.src_uri for rl in self.lists]
 
+    def not_built(self, archive: Archive) -> list[str]:
+        """The public edition builds a list only when it names a public, published
+        post-mortem (and matches the format): the rest are not published at all."""
+        if archive.settings.audience != "public":
+            return []
+        return [rl.doc.src_uri for rl in self.lists if not _publishable(archive, rl)]
+
 
 def discover_lists(docs_dir: Path) -> Iterator[tuple[Path, str]]:
     folder = docs_dir / FOLDER
@@ -87,7 +95,7 @@ _TYPE_WORDS = {"string_type": "text", "list_type": "a list", "dict_type": "a map
 def _schema_findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
     for problem in error.errors():
         loc = tuple(problem["loc"])
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        where = key_path(loc)
         kind = problem["type"]
         in_item = len(loc) > 1
         if kind == "missing":
@@ -191,6 +199,10 @@ def cards(archive: Archive, rl: ReadingList) -> list[Card]:
     return out
 
 
+def _publishable(archive: Archive, rl: ReadingList) -> bool:
+    return rl.meta is not None and any(c.entry is not None for c in cards(archive, rl))
+
+
 def _published_page(archive: Archive, entry: Entry) -> bool:
     """Internal editions publish every page (drafts carry a banner); public only the shown."""
     return archive.settings.audience == "internal" or archive.shows(entry)
@@ -216,7 +228,9 @@ def summary(archive: Archive, rl: ReadingList) -> dict[str, Any]:
 
 def reading_list_index(archive: Archive) -> list[Page]:
     """`/reading-lists/`: every list with its audience, length and reading time."""
-    found = [rl for rl in _lists(archive).lists if rl.meta is not None]
+    lists = _lists(archive)
+    left_out = set(lists.not_built(archive))
+    found = [rl for rl in lists.lists if rl.meta is not None and rl.doc.src_uri not in left_out]
     if not found:
         return []
     rows = [summary(archive, rl) for rl in found]
@@ -246,7 +260,6 @@ def render_reading_list(renderer: Renderer, src_uri: str, html: str, page_url: s
             **context,
         )
     )
-
 
 
 FEATURE = Feature(

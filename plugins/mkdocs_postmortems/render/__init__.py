@@ -19,6 +19,8 @@ from markupsafe import Markup
 
 from ..archive import Archive
 from ..entry import Entry, slug, url_for
+from ..model import FISHBONE, GAP_TYPES
+from ..rules import RULES
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -68,6 +70,46 @@ def number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def card_facts(
+    entry: Entry, hidden: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """The card's plain facts as (label, text).
+
+    postmortem.html lists them and postmortem_indexed.html (what the theme's search reads)
+    strings them on one line: one list, so the page and its search entry say the same.
+    """
+    pm = entry.pm
+    if pm is None:
+        return []
+    facts = [
+        ("Duration", minutes(entry.duration)),
+        ("Time to detect", minutes(entry.time_to_detect)),
+        ("Time to resolve", minutes(entry.time_to_resolve)),
+    ]
+    impact = pm.impact
+    if impact is not None:
+        if impact.users_affected is not None:
+            facts.append(("Users affected", number(impact.users_affected)))
+        if impact.slo_budget_pct is not None:
+            facts.append(("SLO budget used", f"{number(impact.slo_budget_pct)} %"))
+        if impact.revenue_usd is not None and "revenue_usd" not in hidden:
+            facts.append(("Revenue impact", f"${number(impact.revenue_usd)}"))
+        if impact.customer_facing is not None:
+            facts.append(("Customer-facing", "yes" if impact.customer_facing else "no"))
+        if impact.data_loss is not None:
+            facts.append(("Data loss", "yes" if impact.data_loss else "none"))
+    if pm.authors and "authors" not in hidden:
+        facts.append(("Authors", ", ".join(pm.authors)))
+    if pm.postmortem_date is not None:
+        facts.append(("Reviewed", pm.postmortem_date.isoformat()[:10]))
+    return facts
+
+
+def ticket_label(url: object) -> str:
+    """A ticket link's text: the last part of its URL (OPS-1234)."""
+    return str(url).rstrip("/").rsplit("/", 1)[-1]
+
+
 class Renderer:
     def __init__(
         self,
@@ -84,12 +126,15 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(minutes=minutes, number=number, slug=slug)
+        self.env.filters.update(minutes=minutes, number=number, slug=slug, ticket=ticket_label)
         self.env.globals.update(
             archive=archive,
             settings=archive.settings,
             today=archive.today,
             hidden=archive.settings.hidden_fields,
+            rules=RULES,  # the findings panel shows a rule's rewrite
+            fishbone=FISHBONE,
+            gap_types=GAP_TYPES,
         )
         self.use_directory_urls = use_directory_urls
         self._rows: dict[tuple[str, int], Markup] = {}
@@ -152,6 +197,7 @@ class Renderer:
             page_url,
             entry=entry,
             pm=entry.pm,
+            facts=card_facts(entry, self.archive.settings.hidden_fields),
             body=Markup(body_html),
             shown=self.archive.shows(entry),
             **extra,

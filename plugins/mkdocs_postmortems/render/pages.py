@@ -1,13 +1,88 @@
-"""The pages the archive adds to the site: indexes by service, tag, severity and date."""
+"""The pages the archive adds to the site: indexes by service, tag, severity and date.
+
+A listing never grows with the archive: past `PAGE_SIZE` rows it is split into numbered
+pages (`tags/dns/`, `tags/dns/2/`, ...) that link to each other, so every HTML page stays
+small and, without JavaScript, every incident is one link away.
+"""
 
 from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from ..archive import Archive
+from ..archive import ActionRow, Archive
 from ..entry import Entry, slug
 from . import Page, months_back
+
+T = TypeVar("T")
+
+# Rows per page of a listing: an incident row is about 1 KB of HTML, so a page stays
+# near 100-200 KB whatever the archive's size.
+PAGE_SIZE = 100
+# Open action items shown on a service's first page; the rest have their own pages.
+SERVICE_ACTIONS = 50
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a split listing sits among its siblings."""
+
+    number: int  # 1-based
+    uris: tuple[str, ...]  # src_uri of every page, in order
+    total: int  # rows across all pages
+    first: int  # 1-based position of this page's first row
+    last: int
+
+    @property
+    def count(self) -> int:
+        return len(self.uris)
+
+
+def page_uri(first: str, number: int) -> str:
+    """`tags/dns.md` for page 1, `tags/dns/2.md` for page 2 (and `x/index.md` → `x/2.md`)."""
+    if number == 1:
+        return first
+    stem = first.removesuffix(".md").removesuffix("/index")
+    return f"{stem}/{number}.md"
+
+
+def split(items: Sequence[T], size: int | None = None) -> list[Sequence[T]]:
+    """`items` in pages of `size` (PAGE_SIZE); an empty listing is one empty page."""
+    size = size or PAGE_SIZE
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def paged(
+    first_uri: str,
+    title: str,
+    template: str,
+    items: Sequence[Any],
+    context: dict[str, Any],
+    description: str = "",
+    key: str = "entries",
+    size: int | None = None,
+) -> list[Page]:
+    """One Page per chunk of `items`, each with its chunk under `key` and a `pager`."""
+    chunks = split(items, size)
+    uris = tuple(page_uri(first_uri, n) for n in range(1, len(chunks) + 1))
+    pages = []
+    start = 0
+    for number, chunk in enumerate(chunks, 1):
+        pager = Pager(number, uris, len(items), start + 1, start + len(chunk))
+        start += len(chunk)
+        pages.append(
+            Page(
+                uris[number - 1],
+                title if number == 1 else f"{title} (page {number})",
+                template,
+                {**context, key: chunk, "pager": pager, "all_" + key: items},
+                description if number == 1 else "",
+            )
+        )
+    return pages
 
 
 def index_pages(archive: Archive) -> list[Page]:
@@ -41,52 +116,66 @@ def index_pages(archive: Archive) -> list[Page]:
             "Every incident by year and month.",
         ),
     ]
-    open_by_service: dict[str, list] = defaultdict(list)
+    open_by_service: dict[str, list[ActionRow]] = defaultdict(list)
     for row in archive.actions:
         if row.item.is_open:
             for service in row.entry.pm.services:  # type: ignore[union-attr]
                 open_by_service[service].append(row)
     for name, entries in archive.by_service.items():
-        pages.append(
-            Page(
-                f"services/{slug(name)}.md",
-                name,
-                "postmortems/service.html",
-                {"name": name, "entries": entries, "actions": open_by_service.get(name, [])},
-                f"Incidents involving {name}.",
-            )
+        uri = f"services/{slug(name)}.md"
+        actions = open_by_service.get(name, [])
+        more = f"services/{slug(name)}/open-actions.md" if len(actions) > SERVICE_ACTIONS else ""
+        context = {"name": name, "actions": actions[:SERVICE_ACTIONS], "open_count": len(actions)}
+        context["actions_page"] = more
+        pages += paged(
+            uri, name, "postmortems/service.html", entries, context, f"Incidents involving {name}."
         )
-    for name, entries in archive.by_tag.items():
-        pages.append(
-            Page(
-                f"tags/{slug(name)}.md",
-                name,
-                "postmortems/tag.html",
-                {"name": name, "entries": entries},
+        if more:
+            pages += paged(
+                more,
+                f"{name}: open action items",
+                "postmortems/service_actions.html",
+                actions,
+                {"name": name, "service_page": uri},
+                key="rows",
             )
+    for name, entries in archive.by_tag.items():
+        pages += paged(
+            f"tags/{slug(name)}.md", name, "postmortems/tag.html", entries, {"name": name}
         )
     for level, entries in archive.by_severity.items():
-        pages.append(
-            Page(
-                f"severity/{slug(level)}.md",
-                level,
-                "postmortems/severity.html",
-                {"level": level, "entries": entries},
-            )
+        pages += paged(
+            f"severity/{slug(level)}.md",
+            level,
+            "postmortems/severity.html",
+            entries,
+            {"level": level},
         )
     for year, entries in archive.by_year.items():
-        pages.append(
-            Page(
-                f"archive/{year}.md",
-                str(year),
-                "postmortems/year.html",
-                {"year": year, "months": by_month(entries)},
-            )
-        )
+        pages += year_pages(year, entries)
     return pages
 
 
-def by_month(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+def year_pages(year: int, entries: list[Entry]) -> list[Page]:
+    """A year's incidents grouped by month, split into pages; page 1 lists every month
+    with a link to the page where it starts."""
+    pages = paged(f"archive/{year}.md", str(year), "postmortems/year.html", entries, {"year": year})
+    starts: dict[int, tuple[str, int]] = {}  # month -> (page src_uri, count)
+    counts = Counter(e.pm.date.month for e in entries)  # type: ignore[union-attr]
+    for page in pages:
+        chunk = page.context["entries"]  # type: ignore[index]
+        page.context["months"] = by_month(chunk)  # type: ignore[index]
+        for entry in chunk:
+            starts.setdefault(entry.pm.date.month, (page.src_uri, counts[entry.pm.date.month]))
+    index = [
+        (calendar.month_name[m], uri, n) for m, (uri, n) in sorted(starts.items(), reverse=True)
+    ]
+    for page in pages:
+        page.context["month_index"] = index  # type: ignore[index]
+    return pages
+
+
+def by_month(entries: Sequence[Entry]) -> list[tuple[str, Sequence[Entry]]]:
     groups: dict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[entry.pm.date.month].append(entry)  # type: ignore[union-attr]
@@ -97,7 +186,7 @@ def home_context(archive: Archive, latest: int = 10, most_overdue: int = 20) -> 
     """Latest incidents, counts by severity for the last 12 months, open and overdue items.
 
     The home page lists the `most_overdue` items furthest past their due date; the rest
-    are on /actions/ (listing every one made a 1.6 MB home page at 5,000 post-mortems).
+    are on /actions/ (listing every one would grow the home page with the archive).
     """
     months = months_back(archive.today, 12)
     first = months[0]

@@ -9,7 +9,7 @@ Importing this package imports every rule module, so the catalogue is complete.
 
 from __future__ import annotations
 
-from . import ai, bl, pm, reading_lists
+from . import ai, bl, placeholders, pm, reading_lists
 from .base import RULES, Hit, Rule, Selection, declare, rule, run_archive_rules, run_file_rules
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "bl",
     "catalogue",
     "declare",
+    "placeholders",
     "pm",
     "reading_lists",
     "rule",

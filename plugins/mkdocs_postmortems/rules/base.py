@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from ..findings import Finding
@@ -29,6 +30,9 @@ class Hit:
     message: str
     suggestion: str | None = None
     path: str | None = None  # archive rules may report on another file
+    # a rule may be louder for some files (PM602: error in public post-mortems only);
+    # a severity set in the lint settings still wins
+    severity: Literal["error", "warning"] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,15 +137,37 @@ class Selection:
         return level
 
 
-def run_file_rules(entry: Entry, selection: Selection) -> Iterator[Finding]:
+# One rule reports at most this many findings in one file (then one saying there are more):
+# a file that repeats one mistake thousands of times gets a readable report, quickly.
+MAX_PER_RULE = 100
+
+
+def run_file_rules(entry: Entry, selection: Selection, partial: bool = False) -> Iterator[Finding]:
+    """`partial`: `entry.pm` holds only the fields that passed the schema (the others raise
+    AttributeError), and a rule that needs a failed field is skipped for this file."""
     if entry.pm is None:
         rules = [r for r in selection.rules("file") if getattr(r.check, "text_only", False)]
     else:
         rules = selection.rules("file")
     for current in rules:
         assert current.check is not None
-        for hit in current.check(entry, selection.settings):
+        try:
+            hits = list(islice(current.check(entry, selection.settings), MAX_PER_RULE + 1))
+        except AttributeError:
+            if not partial:
+                raise
+            continue  # it needs a field that failed the schema: that field's finding says so
+        for hit in hits[:MAX_PER_RULE]:
             yield _finding(entry, current, hit, selection)
+        if len(hits) > MAX_PER_RULE:
+            last = hits[MAX_PER_RULE]
+            more = Hit(
+                last.line,
+                last.column,
+                f"more {current.code} findings from here on are not listed; "
+                f"fix the first {MAX_PER_RULE} and check again",
+            )
+            yield _finding(entry, current, more, selection)
 
 
 def run_archive_rules(
@@ -167,13 +193,16 @@ def run_archive_rules(
 
 
 def _finding(entry: Entry, current: Rule, hit: Hit, selection: Selection) -> Finding:
-    status = entry.pm.status if entry.pm else None
+    status = getattr(entry.pm, "status", None)  # absent when it failed the schema
+    severity = selection.severity(current.code, status)
+    if hit.severity is not None and current.code not in selection.settings.lint.severity:
+        severity = hit.severity
     return Finding(
         entry.doc.path,
         hit.line,
         hit.column,
         current.code,
-        selection.severity(current.code, status),
+        severity,
         hit.message,
         hit.suggestion,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..entry import REDACT
+from ..entry import FENCE, slug
 from ..model import TIMESTAMPS
+from ..redact import scan
 from .base import Hit, declare, rule
 
 if TYPE_CHECKING:
@@ -106,7 +108,11 @@ _SCHEMA = [
         "PM208",
         "invalid-value",
         "A value is out of range or malformed.",
-        "Numbers in impact are not negative; tickets are URLs; ids use letters, digits and -.",
+        "Numbers in impact are not negative, finite, and at most 10^12 people or 10^15 "
+        "dollars or minutes; dates and timestamps lie between 1970-01-01 and 2200-12-31 "
+        "(outside it, a metrics page spans millennia and UTC conversions overflow); tickets "
+        "are URLs; ids use letters, digits and -; names do not start or end with spaces; "
+        "a number in the YAML has at most 40 characters.",
     ),
 ]
 for _code, _name, _message, _explanation in _SCHEMA:
@@ -118,6 +124,48 @@ for _code, _name, _message, _explanation in _SCHEMA:
         scope="schema",
         severity="warning" if _code == "PM103" else "error",
     )
+
+# Made by the loader on hostile or broken input: each stops reading the file (PM110 does
+# not), with the line and column, in milliseconds whatever the input.
+declare(
+    "PM108",
+    "front-matter-too-large",
+    "The front-matter is beyond the reader's limits (size, values, nesting).",
+    "A front-matter holds at most 1,000,000 characters and 10,000 values, nested at most "
+    "64 deep. YAML aliases (`*name`) repeat an anchored node (`&name`) without repeating "
+    "its text, so a few hundred bytes of nested aliases stand for billions of values "
+    "('billion laughs'); each use of an alias counts as everything it repeats. Real "
+    "post-mortems use a few hundred values; write them out instead of aliasing them.",
+    example="gaps:\n  detection:\n    - &a [x, x, x, x, x, x, x, x, x]\n"
+    "    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n    - [*b, *b, *b, *b, *b, *b, *b, *b]",
+    rewrite="gaps:\n  detection:\n    - No alert on the queue depth of the payment workers",
+    scope="schema",
+)
+declare(
+    "PM109",
+    "link-outside-repository",
+    "A symbolic link in the docs folder points outside the repository, or nowhere.",
+    "The archive publishes what is in its repository, and nothing else: a link to a file "
+    "or folder elsewhere (a home directory, /etc) would publish whatever is there, and a "
+    "dangling link has nothing to read. Neither is read; the finding names the link. "
+    "Links that stay inside the repository are fine.",
+    example="postmortems/2026/notes.md -> /home/priya/notes.md",
+    rewrite="git mv ~/notes.md postmortems/2026/2026-04-12-notes.md  # a file in the repository",
+    scope="schema",
+)
+declare(
+    "PM110",
+    "control-character",
+    "The front-matter holds a control character (ESC, NUL, backspace...).",
+    "Control characters are invisible in editors and reviews, cannot be written in the "
+    "Atom feed (XML 1.0) or the calendar at all, and can recolour or overwrite a terminal "
+    "that prints a title. They usually arrive by pasting from a terminal. The feed and the "
+    "calendar show U+FFFD in their place; the check asks for them to be removed. Tabs and "
+    "line breaks are fine.",
+    example='title: "Checkout \\e[31mfailing\\e[0m after deploy"',
+    rewrite="title: Checkout failing after deploy",
+    scope="schema",
+)
 
 
 @rule(
@@ -336,6 +384,49 @@ def recurrence_exists(entries: list[Entry], settings: Settings, extra: object) -
 
 
 @rule(
+    "PM304",
+    "page-name-collision",
+    "Two spellings of a service or tag share one page.",
+    "Each service and tag gets a page whose address is its name in lower case ASCII "
+    "(`Payments` and `payments` both become /services/payments/), so two spellings would "
+    "share a page and one of them would vanish from the indexes. Use one spelling "
+    "across the archive. (A service or tag named `index` gets /services/index-1/, so it "
+    "never replaces the list of services.)",
+    example="services: [Payments]   # another post-mortem says `payments`",
+    rewrite="services: [payments]",
+    scope="archive",
+)
+def page_collisions(entries: list[Entry], settings: Settings, extra: object) -> Iterator[Hit]:
+    for field in ("services", "tags"):
+        # slug -> spelling -> where it is used (entry, index in the list), in file order
+        uses: dict[str, dict[str, list[tuple[Entry, int]]]] = {}
+        for entry in entries:
+            # cache.Facts carries only what its cross-file rules read: without names, skip
+            names = getattr(entry.pm, field, None) if entry.pm is not None else None
+            for index, name in enumerate(names or ()):
+                uses.setdefault(slug(name), {}).setdefault(name, []).append((entry, index))
+        for page, spellings in uses.items():
+            if len(spellings) < 2:
+                continue
+            # the most used spelling stays; every use of another one is reported
+            keep = max(spellings, key=lambda name: len(spellings[name]))
+            first, first_index = spellings[keep][0]
+            where = f"{first.doc.path}:{first.doc.locate((field, first_index))[0]}"
+            for name, places in spellings.items():
+                if name == keep:
+                    continue
+                for entry, index in places:
+                    line, column = entry.doc.locate((field, index))
+                    yield Hit(
+                        line,
+                        column,
+                        f"{field[:-1]} `{name}` and `{keep}` ({where}) would share the page "
+                        f"{field}/{page}/; write `{keep}` as every other post-mortem does",
+                        path=entry.doc.path,
+                    )
+
+
+@rule(
     "PM601",
     "internal-term-in-public",
     "A public post-mortem mentions an internal name outside a redaction mark.",
@@ -351,8 +442,8 @@ def internal_terms(entry: Entry, settings: Settings) -> Iterator[Hit]:
     if entry.pm.visibility != "public" or not settings.internal_terms:
         return
     pattern = _terms_pattern(tuple(settings.internal_terms))
-    # blank out redacted text, keeping line and column positions
-    text = REDACT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), entry.doc.text)
+    # blank out redacted text (front-matter and body), keeping line and column positions
+    text = _blank_redacted(entry.doc.text)
     for match in pattern.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
@@ -360,7 +451,8 @@ def internal_terms(entry: Entry, settings: Settings) -> Iterator[Hit]:
         where = (
             "wrap it in <!-- redact -->...<!-- /redact -->"
             if in_body
-            else "remove it from the front-matter (redaction marks work in the body only)"
+            else "wrap it in <!-- redact -->...<!-- /redact --> (front-matter text too) "
+            "or remove it from the front-matter"
         )
         yield Hit(
             line,
@@ -373,3 +465,139 @@ def internal_terms(entry: Entry, settings: Settings) -> Iterator[Hit]:
 def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     return re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def _blank_redacted(text: str) -> str:
+    """`text` with every redacted span (marks included) blanked, lines and columns kept."""
+    spans = scan(text).spans
+    if not spans:
+        return text
+    out, position = [], 0
+    for start, end in spans:
+        out.append(text[position:start])
+        out.append(re.sub(r"[^\n]", " ", text[start:end]))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts (for bisect)."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def _front_matter_text(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string of the front-matter with where it is (`("impact", "description")`)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _front_matter_text(item, (*path, key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _front_matter_text(item, (*path, number))
+
+
+@rule(
+    "PM602",
+    "redaction-mark-malformed",
+    "A redaction mark is never closed, sits inside another one, or closes nothing.",
+    "Redaction marks are `<!-- redact -->` (or `<!-- redact: why -->`, any case) and "
+    "`<!-- /redact -->`, in the body or in front-matter text. The public edition hides the "
+    "text between them. A mark that is not closed hides everything after it, a nested one "
+    "everything to the outer close, and a stray close is dropped, so nothing leaks; but the "
+    "author meant something else. An error in a public post-mortem, a warning otherwise.",
+    example="The primary <!-- redact -->db-prod-01.corp.example ran out of disk.",
+    rewrite="The primary <!-- redact -->db-prod-01.corp.example<!-- /redact --> ran out of disk.",
+)
+def redaction_marks(entry: Entry, settings: Settings) -> Iterator[Hit]:
+    public = entry.pm.visibility == "public"
+    level: Literal["error", "warning"] = "error" if public else "warning"
+    body = entry.doc.body
+    starts = _line_starts(body)
+    for problem in scan(body).problems:
+        row = bisect_right(starts, problem.offset) - 1
+        yield Hit(
+            entry.doc.body_line + row,
+            problem.offset - starts[row] + 1,
+            problem.message,
+            severity=level,
+        )
+    for path, text in _front_matter_text(entry.doc.meta or {}):
+        problems = scan(text).problems
+        if problems:
+            line, column = entry.doc.locate(path)
+            key = ".".join(str(p) for p in path)
+            yield Hit(line, column, f"in `{key}`: {problems[0].message}", severity=level)
+
+
+_CODES = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|SEK|NOK|DKK)"
+_CURRENCY_WORDS = rf"(?:{_CODES}|dollars?|euros?|pounds?)"
+_SCALE = r"(?:k|m|bn|thousand|million|billion)"
+# $12,000  €5k  US$3m  USD 148,000  12000 USD  2.5 million euros
+MONEY = re.compile(
+    rf"(?:US\$|[$€£¥]|\b{_CODES}\s?)\s?\d(?:[\d,.]*\d)?(?:\s?{_SCALE}\b)?"
+    rf"|(?<![\w.])\d(?:[\d,.]*\d)?\s?(?:{_SCALE}\s?)?{_CURRENCY_WORDS}\b",
+    re.IGNORECASE,
+)
+# @name, not an e-mail address (a word character before the @) or part of a URL
+HANDLE = re.compile(r"(?<![\w.@/:+-])@[A-Za-z][\w.-]*\w")
+_CODE = re.compile(r"`[^`\n]*`")
+# front-matter fields that are never published in the public edition (or are ids)
+_UNPUBLISHED = frozenset({"owner", "authors", "ticket", "revenue_usd", "id", "related"})
+
+
+def _prose(text: str) -> str:
+    """`text` with redacted spans, inline code and fenced code blanked (positions kept)."""
+    text = _CODE.sub(lambda m: " " * len(m.group(0)), _blank_redacted(text))
+    lines = text.split("\n")
+    fenced = False
+    for number, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+            lines[number] = ""
+        elif fenced:
+            lines[number] = " " * len(line)
+    return "\n".join(lines)
+
+
+def _money_and_handles(text: str) -> Iterator[tuple[int, str]]:
+    redact = "wrap it in <!-- redact -->...<!-- /redact -->"
+    for match in MONEY.finditer(text):
+        amount = match.group(0).strip()
+        message = f"public post-mortem shows the amount `{amount}`; leave it out or {redact}"
+        yield match.start(), message
+    for match in HANDLE.finditer(text):
+        handle = match.group(0)
+        message = f"public post-mortem names the handle `{handle}`; name the role or {redact}"
+        yield match.start(), message
+
+
+@rule(
+    "PM603",
+    "money-or-handle-in-public",
+    "A public post-mortem shows a money amount or an @handle outside a redaction mark.",
+    "Customers read public post-mortems. Revenue figures and people's handles are internal: "
+    "the public edition drops the `revenue_usd`, `owner` and `authors` fields, but amounts "
+    "($12,000, €5k, 12000 USD) and @handles written in the text are published as written. "
+    "Rephrase, or wrap them in `<!-- redact -->...<!-- /redact -->`.",
+    example="Checkout lost $48,000 in orders until @priya rolled back.",
+    rewrite="Checkout lost orders for 40 minutes until the on-call engineer rolled back.",
+    severity="warning",
+)
+def money_and_handles(entry: Entry, settings: Settings) -> Iterator[Hit]:
+    if entry.pm.visibility != "public":
+        return
+    body = _prose(entry.doc.body)
+    starts = _line_starts(body)
+    for offset, message in sorted(_money_and_handles(body)):
+        row = bisect_right(starts, offset) - 1
+        yield Hit(entry.doc.body_line + row, offset - starts[row] + 1, message)
+    skip = _UNPUBLISHED | set(settings.drop_fields)
+    for path, text in _front_matter_text(entry.doc.meta or {}):
+        if any(part in skip for part in path):
+            continue
+        found = sorted(_money_and_handles(_prose(text)))
+        if found:
+            line, column = entry.doc.locate(path)
+            yield Hit(line, column, found[0][1])

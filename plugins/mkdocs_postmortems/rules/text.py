@@ -9,9 +9,13 @@ of the front-matter, and maps an offset back to a line and column of the file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from ..loader import key_path
+from ..model import FISHBONE, GAP_TYPES
 
 if TYPE_CHECKING:
     from ..entry import Entry
@@ -37,11 +41,8 @@ FRONT_MATTER_TEXT: tuple[tuple[Any, ...], ...] = (
     ("title",),
     ("summary",),
     ("impact", "description"),
-    *(("contributing_factors", k, "*") for k in ("people", "process", "technology", "environment")),
-    *(
-        ("gaps", k, "*")
-        for k in ("detection", "prevention", "recovery", "communication", "knowledge")
-    ),
+    *(("contributing_factors", k, "*") for k in FISHBONE),
+    *(("gaps", k, "*") for k in GAP_TYPES),
     ("action_items", "*", "title"),
 )
 
@@ -53,7 +54,7 @@ class Span:
     finding need it, and locating YAML nodes for every text field cost more than the rules.
     """
 
-    __slots__ = ("_resolve", "_start", "_where", "section", "text")
+    __slots__ = ("_boundaries", "_line_starts", "_resolve", "_start", "_where", "section", "text")
 
     def __init__(
         self,
@@ -70,6 +71,8 @@ class Span:
         self.section = section
         self._start = None if resolve else (line, column, exact)
         self._resolve = resolve
+        self._boundaries: tuple[list[int], list[int]] | None = None
+        self._line_starts: list[int] | None = None
 
     def _origin(self) -> tuple[int, int, bool]:
         if self._start is None:
@@ -80,7 +83,7 @@ class Span:
     @property
     def where(self) -> str:
         """ "body" or the front-matter field, e.g. "action_items[2].title"."""
-        return self._where if isinstance(self._where, str) else _name(self._where)
+        return self._where if isinstance(self._where, str) else key_path(self._where)
 
     @property
     def line(self) -> int:
@@ -102,20 +105,28 @@ class Span:
         line, column, exact = self._origin()
         if not exact:
             return line, column
-        newlines = self.text.count("\n", 0, offset)
+        if "\n" not in self.text:
+            return line, column + offset
+        if self._line_starts is None:  # once per span: many findings cost one scan
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        newlines = bisect_right(self._line_starts, offset) - 1
         if newlines == 0:
             return line, column + offset
-        return line + newlines, offset - self.text.rfind("\n", 0, offset)
+        return line + newlines, offset - self._line_starts[newlines] + 1
 
     def sentence(self, offset: int) -> tuple[int, int]:
-        """The start and end offsets of the sentence around `offset`."""
-        start, end = 0, len(self.text)
-        for match in BOUNDARY.finditer(self.text):
-            if match.end() <= offset:
-                start = match.end()
-            elif match.start() >= offset:
-                end = match.start()
-                break
+        """The start and end offsets of the sentence around `offset`.
+
+        The boundaries are found once per span: a paragraph of many findings costs one scan.
+        """
+        if self._boundaries is None:
+            found = list(BOUNDARY.finditer(self.text))
+            self._boundaries = ([m.start() for m in found], [m.end() for m in found])
+        starts, ends = self._boundaries
+        before = bisect_right(ends, offset)  # boundaries that end at or before `offset`
+        start = ends[before - 1] if before else 0
+        after = bisect_left(starts, offset)  # the first boundary starting at or after it
+        end = starts[after] if after < len(starts) else len(self.text)
         return start, end
 
     def sentence_prefix(self, offset: int) -> str:
@@ -128,13 +139,13 @@ class Span:
 
 
 def spans(entry: Entry) -> list[Span]:
-    """Every prose span of the file (cached on the entry: each rule reads the same)."""
-    cached = entry.__dict__.get("_prose_spans")
-    if cached is None:
-        cached = list(body_spans(entry.doc.body, entry.doc.body_line))
-        cached.extend(front_matter_spans(entry))
-        entry.__dict__["_prose_spans"] = cached
-    return cached
+    """Every prose span of the file (kept in `entry.text_cache`: each rule reads the same)."""
+    cache = entry.text_cache
+    if cache.spans is None:
+        found = list(body_spans(entry.doc.body, entry.doc.body_line))
+        found.extend(front_matter_spans(entry))
+        cache.spans = found  # type: ignore[assignment]
+    return cache.spans  # type: ignore[return-value]
 
 
 def body_spans(body: str, first_line: int = 1) -> Iterator[Span]:
@@ -223,9 +234,9 @@ def front_matter_spans(entry: Entry) -> Iterator[Span]:
 def _start(entry: Entry, loc: tuple[Any, ...], value: str) -> tuple[int, int, bool]:
     """Where a front-matter text value starts, and whether its offsets map to columns."""
     line, column = entry.doc.locate(loc)
-    lines = entry.__dict__.get("_prose_lines")
+    lines = entry.text_cache.lines
     if lines is None:
-        lines = entry.__dict__["_prose_lines"] = entry.doc.text.split("\n")
+        lines = entry.text_cache.lines = entry.doc.text.split("\n")
     raw = lines[line - 1] if 0 < line <= len(lines) else ""
     exact = "\n" not in value.strip()
     if raw[column - 1 :].startswith(value):
@@ -252,10 +263,3 @@ def _walk(node: Any, pattern: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], An
             return reached
         found = reached
     return found
-
-
-def _name(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out

@@ -1,140 +1,23 @@
-/* The finder: the query language of search.py, run in the browser over the build's
-   lunr index. The grammar below mirrors search.py clause for clause; keep them identical
-   (tests/test_finder_browser.py compares both on the example site). Post-mortem text is
-   only ever set with textContent, never as HTML. */
+/* The finder page: the query language of search.py (finder-core.js, shared with the header
+   search box) over the build's sharded index. Post-mortem text is only ever set with
+   textContent, never as HTML. */
 (function () {
   "use strict";
   var root = document.getElementById("pm-find");
-  if (!root || !window.lunr) return;
+  if (!root || !window.lunr || !window.pmFinderCore) return;
 
-  var FIELDS = ["service", "tag", "severity", "year", "status"];
+  var core = window.pmFinderCore;
+  var FIELDS = core.FIELDS;
   var LABELS = { service: "Service", tag: "Tag", severity: "Severity", year: "Year", status: "Status" };
-  var CLAUSE = /\s*(-?)(?:([A-Za-z]+):(?=\S))?(?:"([^"]*)"?|([^\s"]+))/y;
-  var SPLIT = /[^\p{L}\p{N}]+/u;
   var PAGE = 20;
   var FACET_TOP = 8;
-  var REQUIRED = lunr.Query.presence.REQUIRED;
-  var OPTIONAL = lunr.Query.presence.OPTIONAL;
-
-  // -- the query language (search.py) -----------------------------------------------
-  function tokens(text) {
-    return text.toLowerCase().split(SPLIT).filter(Boolean);
-  }
-  function isStop(word) {
-    return lunr.stopWordFilter(new lunr.Token(word)) === undefined;
-  }
-  function stem(word) {
-    return lunr.stemmer(new lunr.Token(word)).toString();
-  }
-  function unique(list) {
-    return list.filter(function (x, i) { return list.indexOf(x) === i; });
-  }
-  function unknownField(name, raw) {
-    var known = FIELDS.map(function (f) { return f + ":"; }).join(", ");
-    return 'unknown field "' + name + '" in ' + raw + "; use " + known + ' (or quote the words: "' + raw + '")';
-  }
-  function parse(text) {
-    var clauses = [];
-    var position = 0;
-    while (position < text.length) {
-      CLAUSE.lastIndex = position;
-      var match = CLAUSE.exec(text);
-      if (!match) break;
-      position = CLAUSE.lastIndex;
-      var name = match[2];
-      var quoted = match[3];
-      var value = quoted !== undefined ? quoted : match[4];
-      var raw = match[0].trim();
-      if (name !== undefined) {
-        name = name.toLowerCase();
-        if (FIELDS.indexOf(name) < 0) throw new Error(unknownField(name, raw));
-        if (!value.trim()) continue;
-      }
-      clauses.push({ negated: match[1] === "-", field: name === undefined ? null : name,
-                     value: value, phrase: quoted !== undefined, raw: raw });
-    }
-    return clauses;
-  }
-  function words(clauses, negated) {
-    var found = [];
-    clauses.forEach(function (c) {
-      if (c.field === null && c.negated === negated && (!negated || !c.phrase)) {
-        tokens(c.value).forEach(function (t) { if (!isStop(t)) found.push(t); });
-      }
-    });
-    return unique(found);
-  }
-  function phrases(clauses, negated) {
-    return clauses.filter(function (c) {
-      return c.field === null && c.phrase && c.negated === negated && tokens(c.value).length;
-    }).map(function (c) { return tokens(c.value).join(" "); });
-  }
-  function filters(clauses, negated) {
-    var found = {};
-    clauses.forEach(function (c) {
-      if (c.field !== null && c.negated === negated) {
-        (found[c.field] = found[c.field] || []).push(c.value.toLowerCase());
-      }
-    });
-    return found;
-  }
-
-  // -- searching ------------------------------------------------------------------------
-  var index = null;
+  var parse = core.parse;
+  var words = core.words;
+  var filters = core.filters;
+  var stem = core.stem;
+  var unique = core.unique;
+  var finder = new core.Finder(root.getAttribute("data-root"));
   var docs = [];
-  var facts = []; // each document's filter values, lower-cased once
-
-  function lunrScores(list, presence) {
-    var stems = list.map(stem);
-    var scores = {};
-    if (presence === REQUIRED && stems.some(function (s) {
-      return !Object.prototype.hasOwnProperty.call(index.invertedIndex, s);
-    })) return scores;
-    index.query(function (q) {
-      stems.forEach(function (s) { q.term(s, { usePipeline: false, presence: presence }); });
-    }).forEach(function (r) { scores[r.ref] = r.score; });
-    return scores;
-  }
-  function values(doc) {
-    return {
-      service: doc[6].map(function (s) { return s.toLowerCase(); }),
-      tag: doc[7].map(function (t) { return t.toLowerCase(); }),
-      severity: [doc[3].toLowerCase()],
-      year: [doc[2].slice(0, 4)],
-      status: [doc[4].toLowerCase()],
-    };
-  }
-  function passes(doc, have, want) {
-    for (var name in want.filters) {
-      if (!want.filters[name].some(function (v) { return have[name].indexOf(v) >= 0; })) return false;
-    }
-    for (name in want.unfilters) {
-      if (want.unfilters[name].some(function (v) { return have[name].indexOf(v) >= 0; })) return false;
-    }
-    if (!want.phrases.length && !want.unphrases.length) return true;
-    var text = " " + tokens(doc[1] + " " + doc[5]).join(" ") + " ";
-    if (want.phrases.some(function (p) { return text.indexOf(" " + p + " ") < 0; })) return false;
-    return !want.unphrases.some(function (p) { return text.indexOf(" " + p + " ") >= 0; });
-  }
-  function run(clauses) {
-    var wanted = words(clauses, false);
-    var unwanted = words(clauses, true);
-    var scores = wanted.length ? lunrScores(wanted, REQUIRED) : null;
-    var excluded = unwanted.length ? lunrScores(unwanted, OPTIONAL) : {};
-    var want = { filters: filters(clauses, false), unfilters: filters(clauses, true),
-                 phrases: phrases(clauses, false), unphrases: phrases(clauses, true) };
-    var hits = [];
-    docs.forEach(function (doc, position) {
-      var ref = String(position); // lunr's refs are positions in the document list
-      if (scores !== null && !(ref in scores)) return;
-      if (ref in excluded || !passes(doc, facts[position], want)) return;
-      hits.push({ position: position, score: scores !== null ? scores[ref] : 0 });
-    });
-    hits.sort(function (a, b) {
-      return Math.floor(b.score * 1e6 + 0.5) - Math.floor(a.score * 1e6 + 0.5) || a.position - b.position;
-    });
-    return hits;
-  }
 
   // -- the page ---------------------------------------------------------------------------
   var form = root.querySelector("form");
@@ -341,7 +224,19 @@
     }
     errorBox.hidden = true;
     input.removeAttribute("aria-invalid");
-    var hits = run(clauses);
+    var ticket = ++rendering;
+    if (finder.loaded(clauses)) {  // at once: "Show more" moves the focus right after
+      show(text, clauses, finder.run(clauses));
+      return Promise.resolve();
+    }
+    statusBox.textContent = "Searching…";
+    return finder.prepare(clauses).then(function () {
+      if (ticket === rendering) show(text, clauses, finder.run(clauses));
+    }, failed);
+  }
+  var rendering = 0;
+
+  function show(text, clauses, hits) {
     renderFacets(hits, clauses);
     renderHits(hits, clauses);
     emptyBox.hidden = hits.length > 0;
@@ -354,18 +249,22 @@
   }
 
   function results(text) {
-    return run(parse(text)).map(function (hit) { return docs[hit.position][0]; });
+    return finder.search(text).then(function (hits) {
+      return hits.map(function (hit) { return docs[hit.position][0]; });
+    });
+  }
+  function failed(error) {
+    errorBox.textContent = "The search index could not be loaded (" + error.message + ").";
+    errorBox.hidden = false;
   }
 
-  function start(indexJson, docsJson) {
-    index = lunr.Index.load(indexJson);
-    docs = docsJson.docs;
-    facts = docs.map(values);
-    severities = docsJson.severities;
+  function start() {
+    docs = finder.docs;
+    severities = finder.severities;
     document.getElementById("pm-find-nojs").hidden = true;
     root.classList.add("pm-find-ready");
     input.value = currentQuery();
-    render(input.value);
+    var first = render(input.value);
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -398,19 +297,13 @@
       event.preventDefault();
     });
     window.pmFinder = { search: results, parse: parse };
-    root.setAttribute("data-ready", "true");
+    Promise.resolve(first).then(function () { root.setAttribute("data-ready", "true"); });
   }
 
-  function load(url) {
-    return fetch(url).then(function (response) {
-      if (!response.ok) throw new Error(url + ": " + response.status);
-      return response.json();
-    });
+  try {  // the shards of the query in the URL load while the documents still do
+    finder.prepare(parse(currentQuery())).catch(function () {});
+  } catch (error) {
+    // a query that does not parse: render() shows why
   }
-  Promise.all([load(root.getAttribute("data-index")), load(root.getAttribute("data-docs"))])
-    .then(function (data) { start(data[0], data[1]); })
-    .catch(function (error) {
-      errorBox.textContent = "The search index could not be loaded (" + error.message + ").";
-      errorBox.hidden = false;
-    });
+  finder.ready.then(start, failed);
 })();

@@ -1,0 +1,311 @@
+"""`postmortems check` that remembers: per-file findings and cross-file facts, kept in
+`.postmortems_cache/` in the working tree (like ruff's `.ruff_cache/`).
+
+A post-mortem's file-level findings (loader, schema, file rules, suppressions applied)
+depend only on its bytes, its path and the settings. They are kept under the hash of
+the file's content and path, in a store named after the tool's version and the settings,
+with the few facts the cross-file rules read (id, status, `related`, `recurrence_of` and
+their lines, the file's suppressions). A check re-reads only the files whose size or
+modification time changed (a changed time with the same bytes finds its hash again),
+then runs the cross-file rules over the facts of every file, so duplicate ids and
+dangling references are still found across the whole archive.
+
+The cache is safe to delete and never changes a result: `--no-cache` gives the same
+findings (a test compares both on a mutated archive). It is JSON, not pickle: a file
+in the working tree must never run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .entry import Entry
+from .findings import Finding
+from .loader import discover, display_path, is_postmortem
+from .pipeline import lint_archive, lint_files, read
+from .redact import as_written
+from .rules import Selection
+from .settings import Settings
+from .suppress import Suppressions
+
+CACHE_DIR = ".postmortems_cache"
+FORMAT = 1
+# A file modified this close to the moment the cache is written may change again within
+# the file system's timestamp granularity without its size or time changing: such files
+# are re-hashed next time instead of trusted by their stat (git's "racily clean" entries).
+RACY_NS = 2_000_000_000
+
+Position = tuple[int, int]
+
+
+class _Doc:
+    """What the cross-file rules read of a document: its path and where keys are."""
+
+    __slots__ = ("path", "places")
+
+    def __init__(self, path: str, places: dict[str, Any]) -> None:
+        self.path = path
+        self.places = places
+
+    def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Position:
+        if loc == ("id",) and "id" in self.places:
+            return tuple(self.places["id"])  # type: ignore[return-value]
+        if loc == ("recurrence_of",) and "recurrence_of" in self.places:
+            return tuple(self.places["recurrence_of"])  # type: ignore[return-value]
+        if len(loc) == 2 and loc[0] == "related" and isinstance(loc[1], int):
+            return tuple(self.places["related"][loc[1]])  # type: ignore[return-value]
+        raise LookupError(
+            f"a cross-file rule located {loc!r}; the check cache keeps only the places of "
+            "`id`, `related` and `recurrence_of` (add it to cache.facts)"
+        )
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the cross-file rules read of a post-mortem's front-matter."""
+
+    id: str
+    status: str
+    related: list[str]
+    recurrence_of: str | None
+
+
+@dataclass
+class Facts:
+    """A post-mortem as the cross-file rules see it, from the cache or from a fresh read.
+
+    It has the shape of the part of `Entry` those rules read (`doc.path`, `doc.locate`,
+    `pm.id`/`status`/`related`/`recurrence_of`, `suppressions`), so the same rule
+    functions run over the cached archive and over a freshly read one.
+    """
+
+    doc: _Doc
+    pm: _Facts | None
+    suppressions: Suppressions
+    findings: list[Finding] = field(default_factory=list)
+
+
+def facts(entry: Entry) -> dict[str, Any]:
+    """The JSON record of one linted entry (file-level findings, facts, suppressions)."""
+    record: dict[str, Any] = {
+        "findings": [
+            [f.line, f.column, f.code, f.severity, f.message, f.suggestion] for f in entry.findings
+        ]
+    }
+    pm, doc = entry.pm, entry.doc
+    if pm is not None:
+        record["pm"] = [pm.id, pm.status, list(pm.related), pm.recurrence_of]
+        places: dict[str, Any] = {"id": doc.locate(("id",))}
+        if pm.related:
+            places["related"] = [doc.locate(("related", i)) for i in range(len(pm.related))]
+        if pm.recurrence_of:
+            places["recurrence_of"] = doc.locate(("recurrence_of",))
+        record["places"] = places
+    suppressions = entry.suppressions
+    if suppressions.lines or suppressions.ranges:
+        record["suppress"] = [
+            {str(n): sorted(c) for n, c in suppressions.lines.items()},
+            [[a, b, sorted(c)] for a, b, c in suppressions.ranges],
+        ]
+    return record
+
+
+def _from_record(path: str, record: dict[str, Any]) -> Facts:
+    pm = None
+    if "pm" in record:
+        pm_id, status, related, recurrence_of = record["pm"]
+        pm = _Facts(pm_id, status, related, recurrence_of)
+    suppressions = Suppressions()
+    if "suppress" in record:
+        lines, ranges = record["suppress"]
+        suppressions = Suppressions(
+            {int(n): set(c) for n, c in lines.items()}, [(a, b, set(c)) for a, b, c in ranges]
+        )
+    found = [Finding(path, *row) for row in record["findings"]]
+    return Facts(_Doc(path, record.get("places", {})), pm, suppressions, found)
+
+
+def settings_key(settings: Settings) -> str:
+    """The tool (version and code) and the settings a cached finding was made with."""
+    digest = hashlib.blake2b(digest_size=12)
+    with contextlib.suppress(metadata.PackageNotFoundError):  # run from a source tree
+        digest.update(metadata.version("mkdocs-postmortems").encode())
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):  # an edited rule changes its findings
+        digest.update(source.read_bytes())
+    digest.update(str(FORMAT).encode())
+    digest.update(settings.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def content_key(raw: bytes, src_uri: str) -> str:
+    return hashlib.blake2b(src_uri.encode() + b"\0" + raw, digest_size=16).hexdigest()
+
+
+class Store:
+    """One JSON file per tool version and settings: the records by content key, and the
+    stat of each path at the time its key was taken."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.path = root / f"check-{key}.json"
+        self.records: dict[str, dict[str, Any]] = {}
+        self.stats: dict[str, list[Any]] = {}
+        self.dirty = False
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == FORMAT:
+                self.records, self.stats = data["records"], data["stats"]
+
+    def save(self, live: set[str]) -> None:
+        """Write the store (records of files that exist now only), atomically."""
+        if not self.dirty:
+            return
+        records = {k: v for k, v in self.records.items() if k in live}
+        now = time.time_ns()
+        stats = {p: s for p, s in self.stats.items() if s[2] in live and now - s[1] > RACY_NS}
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# made by postmortems check; safe to delete\n*\n")
+            for old in self.root.glob("check-*.json"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)  # another version or settings: never read
+            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".check-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(
+                    {"format": FORMAT, "records": records, "stats": stats},
+                    out,
+                    separators=(",", ":"),
+                )
+            os.replace(temporary, self.path)
+        except OSError:
+            return  # a read-only tree: the check is right without a cache, only slower
+
+
+@dataclass
+class Checked:
+    findings: list[Finding]
+    files: int
+    read: int  # files read and linted this time (the rest came from the cache)
+
+
+def check(
+    docs_dir: Path,
+    settings: Settings,
+    today: dt.date,
+    cache_dir: Path,
+    paths: list[Path] | None = None,
+    cwd: Path | None = None,
+    readers: Iterable[tuple[str, Callable[[list[Any], Settings, Path], Any]]] = (),
+) -> Checked:
+    """`postmortems check` with the cache: the same findings as `pipeline.open_archive`."""
+    if paths is None:
+        files = walk(docs_dir, settings.exclude)
+        prefix = display_path(docs_dir / "x.md", cwd)[: -len("x.md")]
+        shown = [prefix + src_uri for _, src_uri in files]
+    else:
+        files = [(p, _src_uri(p, docs_dir)) for p in paths]
+        shown = [display_path(p, cwd) for p in paths]
+    store = Store(cache_dir, settings_key(settings))
+    selection = Selection(settings)
+    keys: list[str] = []
+    missing: list[tuple[int, Path, str, str]] = []  # (position, path, src_uri, key)
+    for position, (path, src_uri) in enumerate(files):
+        stat = _stat(path)
+        remembered = store.stats.get(str(path))
+        if stat is not None and remembered is not None and remembered[:2] == stat:
+            key = str(remembered[2])
+        else:  # read after the stat: a change made meanwhile changes the time again
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""  # the read reports it (PM101); never trusted by its stat
+            key = content_key(raw, src_uri)
+            if stat is not None and raw:
+                store.stats[str(path)] = [*stat, key]
+                store.dirty = True
+        keys.append(key)
+        if key not in store.records:
+            missing.append((position, path, src_uri, key))
+    if missing:
+        entries = read([(p, s) for _, p, s, _ in missing], settings, cwd)
+        with as_written(entries):
+            lint_files(entries, selection)
+            for (_, _, _, key), entry in zip(missing, entries, strict=True):
+                store.records[key] = facts(entry)
+                store.dirty = True
+    everyone = [
+        _from_record(path, store.records[key]) for path, key in zip(shown, keys, strict=True)
+    ]
+    extra = {name: reader(everyone, settings, docs_dir) for name, reader in readers}
+    found = [f for e in everyone for f in e.findings]
+    found.extend(f for _, f in lint_archive(everyone, selection, extra))
+    found.extend(f for value in extra.values() for f in getattr(value, "findings", ()))
+    store.save(set(keys))
+    return Checked(sorted(found), len(files), len(missing))
+
+
+class _Unusual(Exception):
+    """A symbolic link or a folder named like a page: left to `loader.discover`."""
+
+
+def walk(docs_dir: Path, exclude: list[str]) -> list[tuple[Path, str]]:
+    """`loader.discover` (the same files, in the same order) without a pathlib object per
+    directory entry: on a large archive, listing the files cost more than the warm check.
+
+    A tree with a symbolic link, or a folder whose name ends in `.md`, is listed by
+    `discover` itself, so that its answer is the only one.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def visit(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+        for entry in listed:
+            here = (*parts, entry.name)
+            if entry.is_symlink():
+                raise _Unusual
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if entry.name.endswith(".md"):
+                if is_dir:
+                    raise _Unusual
+                src_uri = "/".join(here)
+                if is_postmortem(src_uri, exclude):
+                    found.append((here, entry.path))
+            elif is_dir:
+                visit(entry.path, here)
+
+    try:
+        visit(str(docs_dir), ())
+    except (_Unusual, OSError):
+        return list(discover(docs_dir, exclude))
+    found.sort()
+    return [(Path(path), "/".join(parts)) for parts, path in found]
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return [found.st_size, found.st_mtime_ns]
+
+
+def _src_uri(path: Path, docs_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(docs_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,172 @@
+"""`postmortems check` that remembers: the cache never changes a result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import make_project, run_cli
+from mkdocs_postmortems.cache import CACHE_DIR
+from mkdocs_postmortems.cache import check as cached_check
+from mkdocs_postmortems.features import FEATURES
+from mkdocs_postmortems.pipeline import open_archive
+from mkdocs_postmortems.settings import Settings
+from test_format import GOOD, SECOND
+from test_generate import generate
+
+TODAY = dt.date(2026, 11, 18)
+READERS = [(f.name, f.read) for f in FEATURES if f.read]
+
+
+def _uncached(docs: Path, settings: Settings) -> list:
+    return open_archive(docs, settings, TODAY, cwd=docs.parent, readers=READERS).findings
+
+
+def _cached(docs: Path, settings: Settings):
+    return cached_check(
+        docs, settings, TODAY, docs.parent / CACHE_DIR, cwd=docs.parent, readers=READERS
+    )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    _later(path)
+
+
+def _later(path: Path) -> None:
+    """A later modification time, as an editor's save gives (the test is faster than a clock)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = generate(40, tmp_path_factory.mktemp("cache"), seed=3)
+    return project / "postmortems"
+
+
+def test_cached_and_uncached_findings_are_equal_on_a_mutated_archive(archive: Path) -> None:
+    settings = Settings()
+    first = _cached(archive, settings)
+    assert first.read == first.files == 40 and first.findings == _uncached(archive, settings)
+    warm = _cached(archive, settings)
+    assert warm.read == 0 and warm.findings == first.findings  # nothing re-read
+
+    files = sorted(p for p in archive.rglob("*.md") if p.name != "index.md")
+    texts = {p: p.read_text(encoding="utf-8") for p in files}
+    ids = {
+        p: next(line[4:] for line in texts[p].split("\n") if line.startswith("id: ")) for p in files
+    }
+    a, b, c, d, e, f = files[:6]
+    _edit(a, f"id: {ids[a]}", f"id: {ids[b]}")  # a duplicate id, reported on both files
+    _edit(c, "status: ", "related: [INC-1999-01-01-001]\nstatus: ")  # a dangling reference
+    _edit(d, "title: ", "titel: ")  # a schema error; the rest of d is still checked
+    _edit(e, "\n---\n", "\n---\n\nJohn forgot to set up disk monitoring.\n")  # BL101
+    f.unlink()  # a post-mortem removed: its id is no longer known
+    moved = files[6].with_name("moved-" + files[6].name)
+    files[6].rename(moved)  # same bytes, another path
+    _later(files[7])  # a save without a change: the same content key
+    (archive / "reading-lists").mkdir(exist_ok=True)
+    (archive / "reading-lists" / "start.md").write_text(
+        f"---\ntitle: Start\npostmortems:\n  - id: {ids[f]}\n    why: gone\n---\n",
+        encoding="utf-8",
+    )
+
+    after = _cached(archive, settings)
+    expected = _uncached(archive, settings)
+    assert after.findings == expected
+    assert after.read == 5  # a, c, d, e and the moved file; 7 was a save without a change
+    codes = {finding.code for finding in expected}
+    assert {"PM301", "PM302", "PM202", "BL101", "PM702"} <= codes
+    # the duplicate id is on both files, though only `a` changed
+    assert {x.path for x in expected if x.code == "PM301"} == {
+        a.relative_to(archive.parent).as_posix(),
+        b.relative_to(archive.parent).as_posix(),
+    }
+
+    # other settings: another store, the same answers
+    strict = Settings(lint={"severity": {"AI103": "error"}, "max_open_action_items": 0})
+    assert _cached(archive, strict).findings == _uncached(archive, strict)
+    # deleting the cache changes nothing either
+    shutil.rmtree(archive.parent / CACHE_DIR)
+    assert _cached(archive, settings).findings == expected
+
+
+def test_check_file_with_a_warm_cache_still_sees_the_whole_archive(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path, {"2026/a.md": GOOD, "2026/b.md": SECOND, "2026/c.md": GOOD.replace(
+            "INC-2026-04-12-001", "INC-2026-04-14-001")}
+    )  # fmt: skip
+    assert run_cli("check", cwd=project).returncode == 0  # warms the cache
+    cache = project / CACHE_DIR
+    assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert len(list(cache.glob("check-*.json"))) == 1
+
+    b = project / "postmortems" / "2026" / "b.md"
+    b.write_text(SECOND.replace("INC-2026-04-13-001", "INC-2026-04-14-001"), encoding="utf-8")
+    _later(b)
+    result = run_cli("check", "--format", "json", "postmortems/2026/b.md", cwd=project)
+    data = json.loads(result.stdout)
+    assert result.returncode == 1 and data["files"] == 1
+    assert [(f["path"], f["code"], f["line"], f["message"]) for f in data["findings"]] == [
+        (
+            "postmortems/2026/b.md",
+            "PM301",
+            2,
+            "id `INC-2026-04-14-001` is also used by postmortems/2026/c.md; give one of them "
+            "the next free id (`postmortems new` picks one)",
+        )
+    ]
+    uncached = run_cli(
+        "check", "--format", "json", "--no-cache", "postmortems/2026/b.md", cwd=project
+    )
+    assert uncached.stdout == result.stdout
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2026/a.md": GOOD})
+    assert run_cli("check", "--no-cache", cwd=project).returncode == 0
+    assert not (project / CACHE_DIR).exists()
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2026/a.md": GOOD.replace('"@priya"', "TBD")})
+    first = run_cli("check", cwd=project)
+    for stored in (project / CACHE_DIR).glob("check-*.json"):
+        stored.write_text('{"format": 1, "records": [', encoding="utf-8")
+    second = run_cli("check", cwd=project)
+    assert first.returncode == second.returncode == 1
+    assert second.stdout == first.stdout and "PM401" in second.stdout
+
+
+def test_the_cache_lists_the_same_files_as_discover(tmp_path: Path) -> None:
+    from mkdocs_postmortems.cache import walk
+    from mkdocs_postmortems.loader import discover
+
+    docs = tmp_path / "postmortems"
+    names = [
+        "a.md", "index.md", "README.md", "_draft.md", "UP.MD", "Up2.Md", ".hidden.md", "x..md",
+        "reading-lists/list.md", "2026/b.md", "2026/_c.md", "2026/sub/d.md", "2026/notes.txt",
+        "folder.md/e.md", "z/Z.md", "Z/a.md",
+    ]  # fmt: skip
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("x", encoding="utf-8")
+    (docs / "linked").symlink_to(docs / "2026", target_is_directory=True)
+    exclude = Settings().exclude
+    assert walk(docs, exclude) == list(discover(docs, exclude))
+    plain = tmp_path / "plain"
+    for name in names:
+        if not name.startswith("folder.md"):
+            (plain / name).parent.mkdir(parents=True, exist_ok=True)
+            (plain / name).write_text("x", encoding="utf-8")
+    assert [uri for _, uri in walk(plain, exclude)] == [
+        ".hidden.md", "2026/b.md", "2026/sub/d.md", "Z/a.md", "a.md", "x..md", "z/Z.md",
+    ]  # fmt: skip
+    assert walk(plain, exclude) == list(discover(plain, exclude))

@@ -1,0 +1,172 @@
+"""The author's loop: `mkdocs serve` never locks up, and drafts stay out of main's way."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EPOCH, build_site, make_project
+from test_format import GOOD
+
+# A draft with completeness warnings (no owner, no due date, a vague title).
+DRAFT = (
+    GOOD.replace("INC-2026-04-12-001", "INC-2026-04-13-001")
+    .replace("status: published", "status: draft")
+    .replace('    owner: "@priya"\n', "    owner: TBD\n")
+    .replace("    due: 2026-04-26\n", "")
+    .replace("    status: done\n    closed: 2026-04-20\n", "    status: open\n")
+)
+BROKEN_OWNER = GOOD.replace('owner: "@priya"', "owner: TBD")
+OWNER_LINE = GOOD.split("\n").index('    owner: "@priya"') + 1
+
+
+def test_a_drafts_warnings_do_not_fail_strict_and_are_logged_as_draft(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2026/clean.md": GOOD, "2026/draft.md": DRAFT})
+    result = build_site(project, tmp_path / "site", "-v")  # -q would not count warnings
+    assert result.returncode == 0, result.stderr
+    # reported, with the [draft] marker, at INFO: visible in the build log, not counted
+    assert (
+        "INFO    -  mkdocs_postmortems: postmortems/2026/draft.md:"
+        f"{OWNER_LINE}:12 PM401 [draft] action item AI-1 has `TBD`" in result.stderr
+    )
+    assert "WARNING -" not in result.stderr and "ERROR   -" not in result.stderr
+
+
+def test_a_published_postmortems_error_fails_strict(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2026/broken.md": BROKEN_OWNER, "2026/draft.md": DRAFT})
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        f"ERROR   -  mkdocs_postmortems: postmortems/2026/broken.md:{OWNER_LINE}:12 PM401 "
+        "action item AI-1 has `TBD`; name the person or team who will do it" in result.stderr
+    )
+    assert "draft.md" not in result.stderr  # -q: only what fails --strict is shown
+
+
+def test_a_published_postmortems_warning_still_fails_strict(tmp_path: Path) -> None:
+    """Only drafts are relaxed: a published post-mortem's warnings fail `--strict` as before."""
+    text = GOOD.replace("status: published", "status: published\nvisibility: public")
+    project = make_project(tmp_path, {"2026/a.md": text}, "      internal_terms: [eu-west-1]\n")
+    result = build_site(project, tmp_path / "site", "-v")  # -q would hide (and not count) them
+    assert result.returncode == 1
+    assert "WARNING -  mkdocs_postmortems: postmortems/2026/a.md:" in result.stderr
+    assert "PM601 public post-mortem mentions internal term `eu-west-1`" in result.stderr
+
+
+# --- `mkdocs serve` -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str, timeout: float = 30) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def _until(condition: Callable[[], bool], timeout: float = 120, step: float = 0.3) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return False
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """`mkdocs serve` with `strict: true` on a one-post-mortem archive; (file, page URL)."""
+    project = make_project(tmp_path, {"2026/a.md": GOOD})
+    config = project / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    exe = Path(sys.executable).with_name("mkdocs")
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [str(exe), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/2026/a/"
+    try:
+
+        def up() -> bool:
+            try:
+                return _get(url, timeout=5)[0] == 200
+            except OSError:
+                return False
+
+        assert _until(up, timeout=180), (tmp_path / "serve.log").read_text()
+        yield project / "postmortems" / "2026" / "a.md", url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.browser
+def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab) -> None:
+    path, url = served
+    answered: list[int] = []
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:  # every request between the saves must be answered
+        while not stop.is_set():
+            try:
+                answered.append(_get(url, timeout=60)[0])
+            except OSError as error:
+                failures.append(repr(error))
+            time.sleep(0.2)
+
+    asker = threading.Thread(target=keep_asking, daemon=True)
+    asker.start()
+    try:
+        # 1. an error in a published post-mortem: the page answers, with the panel on top
+        path.write_text(BROKEN_OWNER, encoding="utf-8")
+
+        def panel_text() -> str:
+            tab.page.goto(url, timeout=60_000)
+            panel = tab.page.locator(".pm-findings")
+            return panel.inner_text() if panel.count() else ""
+
+        assert _until(lambda: "PM401" in panel_text())
+        text = panel_text()
+        assert f"PM401 line {OWNER_LINE}, error: action item AI-1 has TBD; name the person" in text
+        assert "For example: owner: '@priya'" in text  # the rule's rewrite
+        assert tab.page.locator(".pm-findings code", has_text="TBD").count() == 1  # Markdown
+        tab.shot("serve-findings-panel")
+
+        # 2. a broken front-matter: the panel, and what the author wrote, not an empty page
+        path.write_text(GOOD.replace("title: EU logins", 'title: "EU logins'), encoding="utf-8")
+        assert _until(lambda: "PM105" in panel_text())
+        body = tab.page.locator("article").inner_text()
+        assert 'title: "EU logins failing after auth-service deploy' in body  # as text
+        assert "The circuit breaker timeout of 60 s" in body  # the body, rendered
+
+        # 3. fixed: the panel is gone on the next save
+        path.write_text(GOOD.replace("Rolling back", "Rolling back (fixed)"), encoding="utf-8")
+        assert _until(lambda: panel_text() == "" and "(fixed)" in tab.page.content())
+    finally:
+        stop.set()
+        asker.join(timeout=90)
+    assert failures == []
+    assert answered and set(answered) == {200}
