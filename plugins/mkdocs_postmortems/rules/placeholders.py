@@ -122,7 +122,8 @@ def _body(entry: Entry) -> Iterator[Hit]:
     lines = doc.body.split("\n")
     # a section that holds nothing but its prompt comment
     for section in entry.sections:
-        prompt = _BY_TITLE.get(section.title.strip().lower()) if section.text else None
+        # a prompt-only section holds a comment (and nothing else)
+        prompt = _BY_TITLE.get(section.title.strip().lower()) if "<!--" in section.text else None
         if prompt is None or _COMMENT.sub("", section.text).strip():
             continue
         if _squash(prompt) not in _squash(section.text):
@@ -137,6 +138,8 @@ def _body(entry: Entry) -> Iterator[Hit]:
             "(or delete it if this severity does not need it)",
         )
     # a prompt taken out of its comment and left as text
+    if not any(marker in doc.body for marker in _MARKERS):
+        return
     visible = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), doc.body)
     for marker, name in _MARKERS.items():
         for match in re.finditer(re.escape(marker), visible):

@@ -511,6 +511,8 @@ def _front_matter_text(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple
     rewrite="The primary <!-- redact -->db-prod-01.corp.example<!-- /redact --> ran out of disk.",
 )
 def redaction_marks(entry: Entry, settings: Settings) -> Iterator[Hit]:
+    if "<!--" not in entry.doc.text:
+        return  # every mark, well-formed or not, is a comment
     public = entry.pm.visibility == "public"
     level: Literal["error", "warning"] = "error" if public else "warning"
     body = entry.doc.body
@@ -588,6 +590,8 @@ def _money_and_handles(text: str) -> Iterator[tuple[int, str]]:
 def money_and_handles(entry: Entry, settings: Settings) -> Iterator[Hit]:
     if entry.pm.visibility != "public":
         return
+    if not (HANDLE.search(entry.doc.text) or MONEY.search(entry.doc.text)):
+        return  # one pass over the file before the per-field work
     body = _prose(entry.doc.body)
     starts = _line_starts(body)
     for offset, message in sorted(_money_and_handles(body)):
@@ -597,6 +601,8 @@ def money_and_handles(entry: Entry, settings: Settings) -> Iterator[Hit]:
     for path, text in _front_matter_text(entry.doc.meta or {}):
         if any(part in skip for part in path):
             continue
+        if "@" not in text and not MONEY.search(text):
+            continue  # the common case, without blanking code and redacted spans first
         found = sorted(_money_and_handles(_prose(text)))
         if found:
             line, column = entry.doc.locate(path)
