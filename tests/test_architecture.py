@@ -16,7 +16,7 @@ from conftest import EPOCH, ROOT, build_site, make_project
 
 PACKAGE = ROOT / "plugins" / "mkdocs_postmortems"
 NAME = PACKAGE.name
-SHELLS = {f"{NAME}.plugin", f"{NAME}.cli", f"{NAME}.config"}
+SHELLS = {f"{NAME}.plugin", f"{NAME}.preview", f"{NAME}.cli", f"{NAME}.config"}
 # The layers, lowest first: a module may import its own layer and the ones below.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"findings", "model", "suppress", "loader", "settings", "entry", "redact", "clean"}),

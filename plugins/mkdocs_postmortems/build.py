@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import related
 from .archive import Archive
 from .entry import Entry
 from .features import FEATURES, Feature, SiteInfo
 from .findings import Finding
-from .pipeline import lint, read
+from .pipeline import lint, read, relint
 from .redact import BAR_HTML, clean, is_public
 from .render import Page, Renderer
 from .render.pages import home_context
@@ -48,6 +49,28 @@ def build_archive(
     entries = read(sources, settings)
     extra = {f.name: f.read(entries, settings, docs_dir) for f in features if f.read}
     return Archive(settings, today, entries, extra)
+
+
+def update(
+    archive: Archive,
+    changed: list[tuple[Path, str]],
+    today: dt.date,
+    docs_dir: Path,
+    features: Iterable[Feature] = FEATURES,
+) -> tuple[Archive, list[Entry]]:
+    """The archive after a save of `changed` post-mortems (the preview): only they are read
+    again and run through the file rules; the cross-file rules and the features' reads
+    (reading lists) run over everything. Returns the new archive and the fresh entries."""
+    settings = archive.settings
+    fresh = read(changed, settings)
+    by_uri = {entry.doc.src_uri: entry for entry in fresh}
+    entries = [by_uri.pop(e.doc.src_uri, e) for e in archive.entries]
+    entries.extend(by_uri.values())
+    extra = {f.name: f.read(entries, settings, docs_dir) for f in features if f.read}
+    relint(entries, fresh, settings, extra)
+    new = Archive(settings, today, entries, extra)
+    related.carry_over(archive, new, fresh)  # exact once `related.compute` has run on `new`
+    return new, fresh
 
 
 def generated_pages(archive: Archive, features: Iterable[Feature] = FEATURES) -> list[Page]:
@@ -183,6 +206,7 @@ class Plan:
     pages: list[Page]
     site: SiteInfo
     features: tuple[Feature, ...] = FEATURES
+    preview: bool = False  # `mkdocs serve`: lint keeps what `update` needs to relint
     scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="postmortems-")))
 
     def __post_init__(self) -> None:
@@ -200,7 +224,8 @@ class Plan:
             )
 
     def stage_lint(self) -> list[list[Finding]]:
-        lint(self.archive.entries, self.archive.settings, self.archive.extra)
+        archive = self.archive
+        lint(archive.entries, archive.settings, archive.extra, keep_nodes=self.preview)
         return [entry.findings for entry in self.archive.entries]
 
     def stage_pages(self) -> None:

@@ -65,16 +65,44 @@ def read(
 
 
 @_gc_paused
-def lint(entries: list[Entry], settings: Settings, extra: object = None) -> list[Finding]:
-    """Run the rule catalogue; keep each entry's findings on it; honour suppressions."""
+def lint(
+    entries: list[Entry], settings: Settings, extra: object = None, keep_nodes: bool = False
+) -> list[Finding]:
+    """Run the rule catalogue; keep each entry's findings on it; honour suppressions.
+
+    `keep_nodes`: the preview relints after each save (`relint`), and the cross-file rules
+    locate their findings in every post-mortem's YAML nodes.
+    """
     selection = Selection(settings)
     with as_written(entries):
         lint_files(entries, selection)
         for entry, finding in lint_archive(entries, selection, extra):
             entry.findings.append(finding)
-    for entry in entries:
-        entry.doc.node = None  # the YAML node tree is only needed to locate findings
+    if not keep_nodes:
+        for entry in entries:
+            entry.doc.node = None  # the YAML node tree is only needed to locate findings
     return sorted(f for e in entries for f in e.findings)
+
+
+@_gc_paused
+def relint(
+    entries: list[Entry], changed: list[Entry], settings: Settings, extra: object = None
+) -> None:
+    """The preview's lint after a save: the file rules on the `changed` entries (freshly
+    read), the cross-file rules on all, whose findings on every entry are replaced.
+
+    The entries that did not change keep their file findings from `lint(keep_nodes=True)`.
+    """
+    selection = Selection(settings)
+    across = {r.code for r in selection.rules("archive")}
+    fresh = {id(entry) for entry in changed}
+    for entry in entries:
+        if id(entry) not in fresh:
+            entry.findings = [f for f in entry.findings if f.code not in across]
+    with as_written(entries):
+        lint_files(changed, selection)
+        for entry, finding in lint_archive(entries, selection, extra):
+            entry.findings.append(finding)
 
 
 def lint_files(entries: list[Entry], selection: Selection) -> None:

@@ -28,7 +28,11 @@ from .render import ASSETS, Page, Renderer
 from .settings import Settings, today
 
 if TYPE_CHECKING:  # the server (watchdog...) is only imported by `mkdocs serve`
+    import jinja2
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
+
+    from .preview import Built
 
 log = get_plugin_logger(__name__)
 
@@ -62,6 +66,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.outputs: build.Background | None = None
         self.link_findings: list[Finding] = []  # links out of the repository, not published
         self.auto_nav = False  # mkdocs.yml has no `nav`: the plugin writes one
+        # `mkdocs serve`: the last complete build, for the preview's quick path
+        self.built: Built | None = None
+        self.nav: Navigation | None = None
+        self.env: jinja2.Environment | None = None
+        self.files: Files | None = None
+        self.site: build.SiteInfo | None = None
+        self.written: dict[str, int] = {}  # hash of what the plugin put in each page
         self.hide_nav = True  # post-mortems and indexes hide the sidebar when tabs replace it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -136,16 +147,26 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         if self.auto_nav:
             _write_nav(config, files, self.home, self.pages)
-        plan = build.Plan(
-            self.archive,
-            self.renderer,
-            [page for page in self.pages.values() if not page.indexed],
-            build.SiteInfo(Path(config.site_dir), config.site_name, config.site_url or ""),
-        )
+        self.site = build.SiteInfo(Path(config.site_dir), config.site_name, config.site_url or "")
         # `mkdocs serve` runs threads and rebuilds in this process: no fork there
         parallel = self.config.parallel and not self.serve and not settings.findings_panel
-        self.outputs = build.Background(plan, parallel=parallel)
+        self.outputs = self._plan(self.archive, parallel=parallel)
         return files
+
+    def _plan(self, archive: Archive, parallel: bool) -> build.Background:
+        assert self.renderer is not None and self.site is not None
+        pages = [page for page in self.pages.values() if not page.indexed]
+        plan = build.Plan(archive, self.renderer, pages, self.site, preview=self.serve)
+        return build.Background(plan, parallel=parallel)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        self.nav = nav
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        self.env, self.files = env, files
+        return None
 
     def on_page_read_source(self, *, page: MkPage, config: MkDocsConfig) -> str | None:
         entry = self.entries.get(page.file.src_uri)
@@ -218,10 +239,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         with _stage_errors():
             if entry is not None and entry.pm is not None:
                 self._linted()
-                return build.fill_postmortem(output, self.outputs.postmortem(entry, page.url))
+                fragments = self.outputs.postmortem(entry, page.url)
+                self.written[src_uri] = hash(fragments)
+                return build.fill_postmortem(output, fragments)
             generated = self.pages.get(src_uri)
             if generated is not None and not generated.indexed:
-                return output.replace(_slot(generated), self.outputs.page(src_uri, page.url), 1)
+                listing = self.outputs.page(src_uri, page.url)
+                self.written[src_uri] = hash(listing)
+                return output.replace(_slot(generated), listing, 1)
         return output
 
     def on_post_template(
@@ -245,40 +270,40 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # the theme's search (listed before this plugin) has written its index by now
         escaping.search_index(Path(config.site_dir) / "search" / "search_index.json")
         _log_findings(self.archive, serve=self.serve, extra=self.link_findings)
+        if self.serve and self.nav is not None and self.env is not None and self.files is not None:
+            from .preview import Built  # only the preview writes single pages later
+
+            self.built = Built(config, self.files, self.nav, self.env)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]
     ) -> LiveReloadServer:
-        """A failed rebuild must not stall the preview.
+        """Saves are previewed by `preview.Preview`: quickly when only post-mortems changed,
+        and never stalling the server when a rebuild fails."""
+        from .preview import Preview
 
-        MkDocs' server holds every request while a rebuild is pending and, when the rebuild
-        raises (a `strict` count, a broken page), keeps holding them until a later one
-        succeeds: the browser appears stuck and the findings panel is never seen. The
-        rebuild still raises after writing every page when only `strict` fails it, so the
-        site it wrote is served and the reason is logged.
-        """
-
-        def rebuild() -> None:
-            try:
-                builder()
-            except Exception as error:  # the server must keep answering
-                log.debug("the rebuild failed", exc_info=True)
-                if "strict mode" in str(error):
-                    log.info(
-                        "%s `mkdocs build --strict` would fail; the preview shows every page "
-                        "and each post-mortem's findings at its top",
-                        error,
-                    )
-                else:
-                    log.error(
-                        "the rebuild failed (%s: %s); serving what it wrote. Fix it and save "
-                        "again (--verbose shows the traceback)",
-                        type(error).__name__,
-                        error,
-                    )
-
-        server.builder = rebuild  # type: ignore[method-assign]
+        server.builder = Preview(self, server, builder).rebuild  # type: ignore[method-assign]
         return server
+
+    def adopt(self, archive: Archive, fresh: list[Entry], pages: list[Page]) -> None:
+        """The archive after a save, from the preview: what later page writes render."""
+        assert self.renderer is not None
+        self.renderer.rebind(archive)
+        self.archive = archive
+        for entry in fresh:
+            self.entries[entry.doc.src_uri] = entry
+        self.pages = {page.src_uri: page for page in pages if page.src_uri in self.pages}
+        if self.outputs is not None:
+            self.outputs.cancel()
+        self.outputs = self._plan(archive, parallel=False)
+        self.outputs.results["lint"] = [entry.findings for entry in archive.entries]
+
+    def log_findings(self, entries: list[Entry]) -> None:
+        """The findings of the post-mortems the preview just wrote, as a build logs them."""
+        if self.archive is not None:
+            paths = {entry.doc.path for entry in entries}
+            found = [f for f in self.archive.findings if f.path in paths]
+            _log_findings(self.archive, serve=True, extra=None, only=found)
 
     def _linted(self) -> None:
         """The findings panel needs the rule findings before the page is written."""
@@ -359,7 +384,12 @@ def _drop_unsafe_links(files: Files, config: MkDocsConfig) -> list[Finding]:
     return found
 
 
-def _log_findings(archive: Archive, serve: bool, extra: list[Finding] | None = None) -> None:
+def _log_findings(
+    archive: Archive,
+    serve: bool,
+    extra: list[Finding] | None = None,
+    only: list[Finding] | None = None,
+) -> None:
     """The same lines `postmortems check` prints, at a level that says what fails `--strict`.
 
     `mkdocs build --strict` fails on errors and on the warnings of published post-mortems;
@@ -368,7 +398,8 @@ def _log_findings(archive: Archive, serve: bool, extra: list[Finding] | None = N
     INFO: `strict` would abort the rebuild, and the preview shows the findings on the page.
     """
     drafts = {e.doc.path for e in archive.entries if _status(e) not in (None, "published")}
-    for finding in sorted([*archive.findings, *(extra or ())]):
+    found = only if only is not None else [*archive.findings, *(extra or ())]
+    for finding in sorted(found):
         draft = finding.severity == "warning" and finding.path in drafts
         marker = ""
         if serve:

@@ -17,7 +17,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -246,6 +246,7 @@ class Related:
     similar: dict[str, list[tuple[int, float]]]
     # id → its (text, services, tags) vectors, to say why two incidents look alike
     queries: dict[str, tuple[Vector, Vector, Vector]]
+    position: dict[str, int] | None = None  # id → its place in the index
 
     def most_similar(self, pm_id: str) -> list[tuple[Entry, float]]:
         return [(self.index.entries[i], score) for i, score in self.similar.get(pm_id, [])]
@@ -307,33 +308,57 @@ def linked_here(archive: Archive) -> dict[str, list[Entry]]:
     return found
 
 
-def compute(archive: Archive, limit: int | None = None) -> Related:
+def compute(
+    archive: Archive, limit: int | None = None, stop: Callable[[], bool] | None = None
+) -> Related | None:
     """The most similar visible post-mortems of every valid one (the build calls this once).
 
     Twice `limit` similar ones are kept per post-mortem: explicit links that are also
-    among the most similar take their places on the page.
+    among the most similar take their places on the page. `stop` is asked between two
+    post-mortems (the preview cancels its follow-up); None when it said yes.
     """
-    limit = archive.settings.related_limit if limit is None else limit
     targets = archive.visible
-    public = is_public(archive.settings)
-    index = Index.build(targets, public)
-    position = {e.pm.id: i for i, e in enumerate(targets)}  # type: ignore[union-attr]
-    similar: dict[str, list[tuple[int, float]]] = {}
-    queries: dict[str, tuple[Vector, Vector, Vector]] = {}
+    index = Index.build(targets, is_public(archive.settings))
+    found = Related(index, {}, {})
     for entry in archive.valid:
-        pm = entry.pm
-        assert pm is not None
-        mine = position.get(pm.id, -1)
-        if mine >= 0:
-            text, services, tags = index.text[mine], index.services[mine], index.tags[mine]
-        else:  # a draft: scored against the published ones, not indexed itself
-            text = index.text_vector(_term_counts(*entry_text(entry, public)))
-            services = _set_vector(pm.services, index.service_idf)
-            tags = _set_vector(pm.tags, index.tag_idf)
-        queries[pm.id] = (text, services, tags)
-        keep = 2 * limit + len(pm.related)  # room for explicit links that are also similar
-        similar[pm.id] = index.top(text, services, tags, keep, skip=mine)
-    return Related(index, similar, queries)
+        if stop is not None and stop():
+            return None
+        _score(found, archive, entry, limit)
+    return found
+
+
+def _score(found: Related, archive: Archive, entry: Entry, limit: int | None = None) -> None:
+    """Fill `found` for one post-mortem, against `found.index`."""
+    limit = archive.settings.related_limit if limit is None else limit
+    index, pm = found.index, entry.pm
+    assert pm is not None
+    if found.position is None:
+        found.position = {e.pm.id: i for i, e in enumerate(index.entries)}  # type: ignore[union-attr]
+    mine = found.position.get(pm.id, -1)
+    if mine >= 0 and index.entries[mine] is entry:
+        text, services, tags = index.text[mine], index.services[mine], index.tags[mine]
+    else:  # a draft (scored against the published ones, not indexed), or a newer version
+        text = index.text_vector(_term_counts(*entry_text(entry, is_public(archive.settings))))
+        services = _set_vector(pm.services, index.service_idf)
+        tags = _set_vector(pm.tags, index.tag_idf)
+    found.queries[pm.id] = (text, services, tags)
+    keep = 2 * limit + len(pm.related)  # room for explicit links that are also similar
+    found.similar[pm.id] = index.top(text, services, tags, keep, skip=mine)
+
+
+def carry_over(old: Archive, new: Archive, saved: list[Entry]) -> None:
+    """The preview, right after a save: `new` reuses the related incidents of `old` and
+    scores only the saved post-mortems, against the old index (word weights from before
+    the save). The preview's follow-up then runs `compute` over `new` for the exact lists.
+    """
+    before = old.__dict__.get("_related")
+    if before is None:
+        return
+    found = Related(before.index, dict(before.similar), dict(before.queries), before.position)
+    for entry in saved:
+        if entry.pm is not None:
+            _score(found, new, entry)
+    new.__dict__["_related"] = found
 
 
 def for_archive(archive: Archive) -> Related:
@@ -341,6 +366,7 @@ def for_archive(archive: Archive) -> Related:
     cached = archive.__dict__.get("_related")
     if cached is None:
         cached = archive.__dict__["_related"] = compute(archive)
+    assert cached is not None
     return cached
 
 

@@ -139,6 +139,13 @@ class Renderer:
         self.use_directory_urls = use_directory_urls
         self._rows: dict[tuple[str, int], Markup] = {}
 
+    def rebind(self, archive: Archive) -> None:
+        """Render another state of the archive (the preview after a save) with the templates
+        already compiled: a new environment would compile every template again."""
+        self.archive = archive
+        self.env.globals.update(archive=archive, settings=archive.settings, today=archive.today)
+        self._rows = {}
+
     def page_url(self, src_uri: str) -> str:
         return url_for(src_uri, self.use_directory_urls)
 
