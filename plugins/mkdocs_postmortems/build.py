@@ -100,26 +100,23 @@ def prepare_body(markdown: str, archive: Archive) -> str:
     return clean(markdown, is_public(archive.settings), BAR_HTML)
 
 
-# What MkDocs and the theme's search see of a post-mortem's card, fishbone and action items
-# is postmortem_indexed.html: the same words in a handful of tags (the search plugin's
-# HTML parser pays per tag, and the card and tables tripled the tags of a page).
-# `fill_postmortem` swaps in postmortem.html just before the page is written.
+# A post-mortem's card, fishbone, action items and related incidents are rendered apart
+# from MkDocs (postmortem.html, in the background process when there is one) and put in
+# place just before the page is written (`fill_postmortem`): until then the page holds
+# these marks around its body. Post-mortems are out of the theme's search index (the
+# header box asks the finder's), so nothing reads what is between the marks before that.
 HEAD = ("<!-- postmortems:head -->", "<!-- /postmortems:head -->")
 TAIL = ("<!-- postmortems:tail -->", "<!-- /postmortems:tail -->")
 BODY = "<!-- postmortems:body -->"
 
 
 def postmortem_content(renderer: Renderer, entry: Entry, body_html: str, page_url: str) -> str:
-    """The page content MkDocs and the theme's search work with."""
+    """The page content MkDocs works with: the body between the marks."""
     if entry.pm is None:
         findings = entry.findings if renderer.archive.settings.findings_panel else []
         html = renderer.render("postmortems/findings_panel.html", page_url, findings=findings)
         return str(html) + body_html
-    template = "postmortems/postmortem_indexed.html"
-    rows = renderer.archive.rows_for(entry)
-    indexed = renderer.postmortem(entry, BODY, page_url, template, rows=rows)
-    head, tail = str(indexed).split(BODY, 1)
-    return f"{HEAD[0]}{head}{HEAD[1]}{body_html}{TAIL[0]}{tail}{TAIL[1]}"
+    return f"{HEAD[0]}{HEAD[1]}{body_html}{TAIL[0]}{TAIL[1]}"
 
 
 def postmortem_fragments(

@@ -73,11 +73,7 @@ def number(value: float | None) -> str:
 def card_facts(
     entry: Entry, hidden: set[str] | frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:
-    """The card's plain facts as (label, text).
-
-    postmortem.html lists them and postmortem_indexed.html (what the theme's search reads)
-    strings them on one line: one list, so the page and its search entry say the same.
-    """
+    """The card's plain facts as (label, text), in the order the card shows them."""
     pm = entry.pm
     if pm is None:
         return []
