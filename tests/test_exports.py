@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -135,3 +136,26 @@ def test_pages_escape_post_mortem_text(site: Path) -> None:
     for page in ("actions/index.html", "2026/x/index.html"):
         html = (site / page).read_text(encoding="utf-8")
         assert SCRIPT not in html, page
+
+
+def test_feed_keeps_the_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed says what is new: its length is FEED_ENTRIES whatever the archive's size."""
+    from mkdocs_postmortems.features import exports
+    from mkdocs_postmortems.pipeline import open_archive
+    from mkdocs_postmortems.settings import Settings
+
+    project = make_project(tmp_path, PMS, CONFIG)
+    archive = open_archive(project / "postmortems", Settings(), dt.date(2026, 11, 18))
+    assert len(feedparser.parse(exports.feed(archive, "Archive")).entries) == 2
+    monkeypatch.setattr(exports, "FEED_ENTRIES", 1)
+    parsed = feedparser.parse(exports.feed(archive, "Archive"))
+    assert [e.title for e in parsed.entries] == ["SEV4 · Database failover took long"]
+    assert parsed.feed.updated == "2026-10-02T00:00:00Z"  # from the entries it keeps
+
+
+def test_json_exports_have_no_padding(site: Path) -> None:
+    for name in ("postmortems.json", "action-items.json"):
+        lines = (site / "api" / name).read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "[" and lines[-1] == "]", name
+        assert '"id":"' in lines[1], name
+        assert not re.search(r'"(,|:) ["\[{\dtfn]', lines[1]), name  # no space after , or :

@@ -381,3 +381,121 @@ def test_metrics_charts_render_in_both_palettes(
     assert title_fill == text_colour
     tab.shot(f"metrics-{palette}")
     assert tab.errors == []
+
+
+def _pm(pm_id: str, day: str, severity: str, detect: int) -> str:
+    return f"""---
+id: {pm_id}
+title: Incident of {day}
+date: {day}
+severity: {severity}
+status: published
+summary: Something broke on {day}.
+services: [api]
+started: {day}T10:00:00Z
+detected: {day}T10:{detect:02d}:00Z
+resolved: {day}T12:00:00Z
+postmortem_date: {day}T18:00:00Z
+---
+{BODY3}"""
+
+
+# 2023-03 to 2026-02: 36 months, more than /metrics/ charts one by one (RECENT_MONTHS = 24)
+LONG = {
+    "2023/a.md": _pm("INC-2023-03-10-001", "2023-03-10", "SEV3", 10),
+    "2024/b.md": _pm("INC-2024-01-15-001", "2024-01-15", "SEV4", 20),
+    "2025/c.md": _pm("INC-2025-01-15-001", "2025-01-15", "SEV3", 30),
+    "2025/d.md": _pm("INC-2025-07-01-001", "2025-07-01", "SEV4", 50),
+    "2026/e.md": _pm("INC-2026-02-20-001", "2026-02-20", "SEV3", 5),
+}
+
+
+def test_a_long_archive_is_charted_by_recent_month_and_by_year(tmp_path: Path) -> None:
+    project = make_project(tmp_path, LONG, CONFIG)
+    result = run_cli("stats", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert len(stats["months"]) == 36  # the CLI keeps every month
+    assert [y["year"] for y in stats["years"]] == ["2023", "2024", "2025", "2026"]
+    year_2025 = stats["years"][2]
+    assert year_2025["incidents"] == {"SEV1": 0, "SEV2": 0, "SEV3": 1, "SEV4": 1}
+    assert year_2025["time_to_detect_minutes_median"] == 40.0  # of [30, 50]
+    assert year_2025["time_to_detect_minutes_p90"] == 50.0
+
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    found = tables(tmp_path / "site")
+    months = [head for head, _ in found["pm-table-incidents"][1:]]
+    assert months[0] == "2024-03" and months[-1] == "2026-02" and len(months) == 24
+    for kind in ("incidents", "ttd", "ttr", "ttp"):
+        assert len(found[f"pm-table-{kind}"]) == 1 + 24, kind
+        years = [head for head, _ in found[f"pm-table-{kind}-years"][1:]]
+        assert years == ["2023", "2024", "2025", "2026"], kind
+    totals = {head: num(cells[-1][0]) for head, cells in found["pm-table-incidents-years"][1:]}
+    assert totals == {"2023": 1, "2024": 1, "2025": 2, "2026": 1}
+    ttd = {head: num(cells[0][0]) for head, cells in found["pm-table-ttd-years"][1:]}
+    assert ttd == {"2023": 10.0, "2024": 20.0, "2025": 40.0, "2026": 5.0}
+
+    html = (tmp_path / "site" / "metrics" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "The last 24 months, 2024-03 to 2026-02; every year further down." in text
+    assert "Every year of the archive (2023 from March, 2026 to February)." in text
+    labels = re.findall(r'<svg role="img" aria-label="([^"]+)"', html)
+    assert len(labels) == 2 * (4 + 4)  # wide and narrow: 4 by month, 4 by year (no items)
+    assert (
+        "Incidents per month by severity, 2024-03 to 2026-02; the table lists the counts" in labels
+    )
+    ttd_label = "Time to detect per year, 2023 to 2026, median and p90 in minutes"
+    assert ttd_label + "; the table lists the values" in labels
+    for name in ("incidents-years", "ttd-years", "ttr-years", "ttp-years", "ttp-years-narrow"):
+        assert f'id="chart-pm-{name}"' in html
+    assert "<desc" not in html  # pygal's tooltip data, which only its JavaScript reads
+    assert not re.search(r"\d\.\d{3}", html.split('class="pm-metrics"')[1])  # 0.01 units
+
+
+def test_metrics_page_does_not_grow_with_the_archive_age() -> None:
+    """Two archives, 3 and 16 years long, with as many incidents: the page of the longer one
+    is about as large (it gains a bar a year), not five times as large."""
+    import datetime as dt
+
+    from mkdocs_postmortems import metrics
+    from mkdocs_postmortems.features import actions
+
+    def stats(first: dt.date, months: int) -> metrics.Stats:
+        periods = [
+            metrics.PeriodFigures(p, {"SEV1": 1, "SEV2": 2}, 10.0, 20.0, 30.0, 40.0, 5.0, 9.0)
+            for p in metrics.month_range(first, first + dt.timedelta(days=30.5 * (months - 1)))
+        ]
+        years = sorted({p.period[:4] for p in periods})
+        return metrics.Stats(
+            today=dt.date(2026, 11, 18),
+            postmortems=1,
+            action_items=0,
+            by_status={},
+            overdue=0,
+            stale=0,
+            completion_rate=None,
+            recurrences=0,
+            recurrence_rate=None,
+            ttp_hours={},
+            ttp_median=None,
+            ttp_p90=None,
+            ttp_within_target=None,
+            clean=0,
+            quality=None,
+            severities=["SEV1", "SEV2"],
+            months=periods,
+            targets={"time_to_postmortem_hours": 48.0},
+            stale_after_days=30,
+            years=[
+                metrics.PeriodFigures(y, {"SEV1": 12, "SEV2": 24}, 10.0, 20.0, 30.0, 40.0, 5.0, 9.0)
+                for y in years
+            ],
+        )
+
+    def size(s: metrics.Stats) -> int:
+        charts = actions.metrics_context(s, [])["charts"]
+        return sum(len(str(d)) for kind in charts.values() for _, d in kind)
+
+    short, long = size(stats(dt.date(2023, 11, 1), 36)), size(stats(dt.date(2010, 11, 1), 192))
+    assert long < 1.3 * short

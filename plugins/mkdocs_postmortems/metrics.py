@@ -15,6 +15,10 @@ Definitions (the guide in shared/domain, "Post-Mortem Metrics"; the README repea
   per month of the incident date.
 - Median: the middle value (mean of the two middle ones for an even count).
   p90: nearest rank, the ⌈0.9·n⌉-th smallest value, so it is always an observed value.
+- Periods: the per-month figures run from the first incident's month to the last one's.
+  /metrics/ charts the last RECENT_MONTHS of them month by month; when the archive spans
+  more months, each figure is also charted per calendar year (the same definitions over
+  the year's incidents), so the page grows by one bar a year, never by the archive's size.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +88,10 @@ def time_to_postmortem_hours(entry: Entry) -> float | None:
     return hours if hours >= 0 else None
 
 
+# Months /metrics/ charts month by month (the rest of the archive is charted per year).
+RECENT_MONTHS = 24
+
+
 def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -98,8 +107,10 @@ def month_range(first: dt.date, last: dt.date) -> list[str]:
 
 
 @dataclass(frozen=True)
-class MonthFigures:
-    month: str  # YYYY-MM
+class PeriodFigures:
+    """The figures of the incidents of one month (YYYY-MM) or one year (YYYY)."""
+
+    period: str
     incidents: dict[str, int]  # severity -> count
     ttd_median: float | None  # minutes
     ttd_p90: float | None
@@ -133,10 +144,21 @@ class Stats:
     clean: int
     quality: float | None
     severities: list[str]
-    months: list[MonthFigures]
+    months: list[PeriodFigures]
     targets: dict[str, float]
     stale_after_days: int
     by_severity: dict[str, int] = field(default_factory=dict)
+    years: list[PeriodFigures] = field(default_factory=list)
+
+    @property
+    def recent(self) -> list[PeriodFigures]:
+        """The months /metrics/ charts one by one: the last RECENT_MONTHS."""
+        return self.months[-RECENT_MONTHS:]
+
+    @property
+    def by_year(self) -> bool:
+        """Whether the archive spans more months than /metrics/ charts one by one."""
+        return len(self.months) > RECENT_MONTHS
 
     @property
     def met(self) -> dict[str, bool | None]:
@@ -176,21 +198,23 @@ class Stats:
             "quality": self.quality,
             "targets": self.targets,
             "targets_met": self.met,
-            "months": [
-                {
-                    "month": m.month,
-                    "incidents": m.incidents,
-                    "total": m.total,
-                    "time_to_detect_minutes_median": m.ttd_median,
-                    "time_to_detect_minutes_p90": m.ttd_p90,
-                    "time_to_resolve_minutes_median": m.ttr_median,
-                    "time_to_resolve_minutes_p90": m.ttr_p90,
-                    "time_to_postmortem_hours_median": m.ttp_median,
-                    "time_to_postmortem_hours_p90": m.ttp_p90,
-                }
-                for m in self.months
-            ],
+            "months": [_period_json("month", m) for m in self.months],
+            "years": [_period_json("year", y) for y in self.years],
         }
+
+
+def _period_json(key: str, figures: PeriodFigures) -> dict[str, Any]:
+    return {
+        key: figures.period,
+        "incidents": figures.incidents,
+        "total": figures.total,
+        "time_to_detect_minutes_median": figures.ttd_median,
+        "time_to_detect_minutes_p90": figures.ttd_p90,
+        "time_to_resolve_minutes_median": figures.ttr_median,
+        "time_to_resolve_minutes_p90": figures.ttr_p90,
+        "time_to_postmortem_hours_median": figures.ttp_median,
+        "time_to_postmortem_hours_p90": figures.ttp_p90,
+    }
 
 
 def compute(archive: Archive) -> Stats:
@@ -230,23 +254,37 @@ def compute(archive: Archive) -> Stats:
         clean=clean,
         quality=ratio(clean, len(entries)),
         severities=severities,
-        months=_months(entries, severities),
+        months=_periods(entries, severities, month_key, month_range),
         targets=settings.targets.model_dump(),
         stale_after_days=settings.stale_after_days,
         by_severity=by_severity,
+        years=_periods(entries, severities, _year_key, _year_range),
     )
 
 
-def _months(entries: list[Entry], severities: list[str]) -> list[MonthFigures]:
-    """From the first incident's month to the last one's, empty months included."""
+def _year_key(day: dt.date) -> str:
+    return f"{day.year:04d}"
+
+
+def _year_range(first: dt.date, last: dt.date) -> list[str]:
+    return [f"{year:04d}" for year in range(first.year, last.year + 1)]
+
+
+def _periods(
+    entries: list[Entry],
+    severities: list[str],
+    key: Callable[[dt.date], str],
+    span: Callable[[dt.date, dt.date], list[str]],
+) -> list[PeriodFigures]:
+    """From the first incident's period to the last one's, empty periods included."""
     if not entries:
         return []
     dates = [e.pm.date for e in entries]  # type: ignore[union-attr]
-    groups: dict[str, list[Entry]] = {m: [] for m in month_range(min(dates), max(dates))}
+    groups: dict[str, list[Entry]] = {p: [] for p in span(min(dates), max(dates))}
     for entry in entries:
-        groups[month_key(entry.pm.date)].append(entry)  # type: ignore[union-attr]
+        groups[key(entry.pm.date)].append(entry)  # type: ignore[union-attr]
     out = []
-    for month, group in groups.items():
+    for period, group in groups.items():
         counts = Counter(e.pm.severity for e in group)  # type: ignore[union-attr]
         ttd = [float(v) for e in group if (v := e.time_to_detect) is not None]
         ttr = [float(v) for e in group if (v := e.time_to_resolve) is not None]
@@ -254,8 +292,8 @@ def _months(entries: list[Entry], severities: list[str]) -> list[MonthFigures]:
         incidents = {s: counts.get(s, 0) for s in severities}
         incidents.update({s: n for s, n in sorted(counts.items()) if s not in incidents})
         out.append(
-            MonthFigures(
-                month,
+            PeriodFigures(
+                period,
                 incidents,
                 median(ttd),
                 p90(ttd),

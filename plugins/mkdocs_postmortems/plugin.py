@@ -24,7 +24,7 @@ from .entry import Entry
 from .features.finder import header_search
 from .findings import Finding
 from .loader import display_path, is_postmortem, link_problem, repository_root
-from .render import ASSETS, Page, Renderer
+from .render import ASSETS, Page, Renderer, compact_html
 from .settings import Settings, today
 
 if TYPE_CHECKING:  # the server (watchdog...) is only imported by `mkdocs serve`
@@ -241,20 +241,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 self._linted()
                 fragments = self.outputs.postmortem(entry, page.url)
                 self.written[src_uri] = hash(fragments)
-                return build.fill_postmortem(output, fragments)
-            generated = self.pages.get(src_uri)
-            if generated is not None and not generated.indexed:
+                output = build.fill_postmortem(output, fragments)
+            elif (generated := self.pages.get(src_uri)) is not None and not generated.indexed:
                 listing = self.outputs.page(src_uri, page.url)
                 self.written[src_uri] = hash(listing)
-                return output.replace(_slot(generated), listing, 1)
-        return output
+                output = output.replace(_slot(generated), listing, 1)
+        return compact_html(output)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
         if self.settings is None or not template_name.endswith(".html"):
             return None
-        return header_search(output_content)  # 404.html: its header box asks the finder too
+        return compact_html(header_search(output_content))  # 404.html: asks the finder too
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.archive is None or self.renderer is None:

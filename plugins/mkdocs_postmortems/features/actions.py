@@ -6,6 +6,7 @@ rendered at build time and inlined without pygal's JavaScript, each next to its 
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Callable
@@ -53,12 +54,12 @@ class Layout:
     title: int
     label: int
     legend: int
-    months_per_label: int  # every n-th month is labelled (all of them up to 12 months)
+    labels: int  # at most this many periods are labelled on the x axis
     rotation: int
 
 
-WIDE = Layout("wide", 720, 360, title=16, label=13, legend=13, months_per_label=3, rotation=40)
-NARROW = Layout("narrow", 360, 340, title=15, label=13, legend=13, months_per_label=4, rotation=90)
+WIDE = Layout("wide", 720, 360, title=16, label=13, legend=13, labels=18, rotation=40)
+NARROW = Layout("narrow", 360, 340, title=15, label=13, legend=13, labels=9, rotation=90)
 LAYOUTS = (WIDE, NARROW)
 
 
@@ -93,13 +94,24 @@ _GENERATED = re.compile(r"<!--.*?-->", re.DOTALL)
 # pygal writes an inline config <script> even with js=[]; without pygal.js it does nothing.
 # etree escapes "<" in text, so no "</script>" can occur inside it.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+# Each point's tooltip data (value, position, label) only pygal.js reads; the table beside
+# the chart has the values.
+_TOOLTIP = re.compile(r'<desc class="[^"]*">[^<]*</desc>')
+# Coordinates to 0.01 of an SVG unit (pygal writes 15 digits): invisible, and half the bytes.
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
+_FLOAT = re.compile(r"(\d+\.\d{3,})")
+
+
+def _round(found: re.Match[str]) -> str:
+    return f"{float(found.group(1)):.2f}".rstrip("0").rstrip(".")
 
 
 def svg(chart: Any, name: str, label: str) -> Markup:
     """The chart as inline SVG: stable id (no random uuid), no dated comment, no script."""
     chart.uuid = f"pm-{name}"
     out = chart.render(is_unicode=True)
-    out = _SCRIPT.sub("", _GENERATED.sub("", out))
+    out = _TOOLTIP.sub("", _SCRIPT.sub("", _GENERATED.sub("", out)))
+    out = _ATTRIBUTE.sub(lambda m: '="' + _FLOAT.sub(_round, m.group(1)) + '"', out)
     out = out.replace(
         "<svg ",
         f'<svg role="img" aria-label="{_attr(label)}" focusable="false" ',
@@ -156,42 +168,67 @@ def ticks(top: float, most: int = 6) -> list[int]:
     return list(range(0, max(1, math.ceil(top / step)) * step + 1, step))
 
 
-def _months(chart: Any, stats: metrics.Stats, layout: Layout) -> None:
-    months = [m.month for m in stats.months]  # YYYY-MM sorts and reads the same everywhere
-    chart.x_labels = months
-    every = 1 if len(months) <= 12 and layout is WIDE else layout.months_per_label
+@dataclass(frozen=True)
+class Span:
+    """The periods one chart draws: the recent months, or every year."""
+
+    name: str  # "" for months, "-years" for years: the suffix of chart and table ids
+    unit: str  # "month" or "year", for titles
+    periods: list[metrics.PeriodFigures]
+
+    @property
+    def range(self) -> str:
+        """`2024-11 to 2026-10`: what a title says the chart covers."""
+        first, last = self.periods[0].period, self.periods[-1].period
+        return first if first == last else f"{first} to {last}"
+
+
+def spans(stats: metrics.Stats) -> list[Span]:
+    """The recent months, then every year when the archive is longer than those months."""
+    if not stats.months:
+        return []
+    out = [Span("", "month", stats.recent)]
+    if stats.by_year:
+        out.append(Span("-years", "year", stats.years))
+    return out
+
+
+def _periods(chart: Any, span: Span, layout: Layout) -> None:
+    labels = [p.period for p in span.periods]  # YYYY-MM sorts and reads the same everywhere
+    chart.x_labels = labels
+    every = math.ceil(len(labels) / layout.labels)
     chart.show_minor_x_labels = every == 1
-    chart.x_labels_major = months[::every]
+    chart.x_labels_major = labels[::every]
 
 
-def incidents_chart(stats: metrics.Stats) -> Markup:
+def incidents_chart(stats: metrics.Stats, span: Span) -> Markup:
     levels = list(stats.months[0].incidents) if stats.months else stats.severities
-    top = max((m.total for m in stats.months), default=0)
+    top = max((p.total for p in span.periods), default=0)
+    title = f"Incidents per {span.unit} by severity, {span.range}"
 
     def make(layout: Layout) -> Any:
         import pygal
 
-        chart = pygal.StackedBar(
-            **_config("Incidents per month by severity", SEVERITY_COLOURS, layout)
-        )
-        _months(chart, stats, layout)
+        chart = pygal.StackedBar(**_config(title, SEVERITY_COLOURS, layout))
+        _periods(chart, span, layout)
         for level in levels:
-            chart.add(level, [m.incidents.get(level, 0) for m in stats.months])
+            chart.add(level, [p.incidents.get(level, 0) for p in span.periods])
         chart.y_labels = ticks(top)
         return chart
 
-    return drawn(make, "incidents", "Incidents per month by severity; the table lists the counts")
+    return drawn(make, "incidents" + span.name, f"{title}; the table lists the counts")
 
 
 def _series_top(*series: list[float | None]) -> float:
     return max((v for values in series for v in values if v is not None), default=0)
 
 
-def times_chart(stats: metrics.Stats, kind: str) -> Markup:
-    """Median and p90 per month: time to detect or resolve (minutes)."""
-    title = {"ttd": "Time to detect per month", "ttr": "Time to resolve per month"}[kind]
-    median = [getattr(m, f"{kind}_median") for m in stats.months]
-    high = [getattr(m, f"{kind}_p90") for m in stats.months]
+def times_chart(stats: metrics.Stats, kind: str, span: Span) -> Markup:
+    """Median and p90 per period: time to detect or resolve (minutes)."""
+    what = {"ttd": "Time to detect", "ttr": "Time to resolve"}[kind]
+    title = f"{what} per {span.unit}, {span.range}"
+    median = [getattr(p, f"{kind}_median") for p in span.periods]
+    high = [getattr(p, f"{kind}_p90") for p in span.periods]
 
     def make(layout: Layout) -> Any:
         import pygal
@@ -201,49 +238,47 @@ def times_chart(stats: metrics.Stats, kind: str) -> Markup:
                 f"{title} (minutes)", SERIES_COLOURS, layout, allow_interruptions=True, dots_size=3
             )
         )
-        _months(chart, stats, layout)
+        _periods(chart, span, layout)
         chart.add("median", median)
         chart.add("p90", high)
         chart.y_labels = ticks(_series_top(median, high))
         return chart
 
-    return drawn(make, kind, f"{title}, median and p90 in minutes; the table lists the values")
+    label = f"{title}, median and p90 in minutes; the table lists the values"
+    return drawn(make, kind + span.name, label)
 
 
-def ttp_chart(stats: metrics.Stats) -> Markup:
+def ttp_chart(stats: metrics.Stats, span: Span) -> Markup:
     target = stats.targets["time_to_postmortem_hours"]
-    median = [m.ttp_median for m in stats.months]
-    high = [m.ttp_p90 for m in stats.months]
+    title = f"Time to post-mortem per {span.unit}, {span.range}"
+    median = [p.ttp_median for p in span.periods]
+    high = [p.ttp_p90 for p in span.periods]
 
     def make(layout: Layout) -> Any:
         import pygal
 
         chart = pygal.Line(
             **_config(
-                "Time to post-mortem per month (hours)",
+                f"{title} (hours)",
                 SERIES_COLOURS,
                 layout,
                 allow_interruptions=True,
                 dots_size=3,
             )
         )
-        _months(chart, stats, layout)
+        _periods(chart, span, layout)
         chart.add("median", median)
         chart.add("p90", high)
         chart.add(
             f"target {target:g} h",
-            [target] * len(stats.months),
+            [target] * len(span.periods),
             show_dots=False,
             stroke_style={"dasharray": "6, 4"},
         )
         chart.y_labels = ticks(max(_series_top(median, high), target))
         return chart
 
-    return drawn(
-        make,
-        "ttp",
-        "Time to post-mortem per month, median and p90 in hours against the target",
-    )
+    return drawn(make, "ttp" + span.name, f"{title}, median and p90 in hours against the target")
 
 
 def status_chart(stats: metrics.Stats, counts: dict[str, int]) -> Markup:
@@ -303,13 +338,21 @@ def actions_and_metrics(archive: Archive) -> list[Page]:
         ),
     ]
     if len(rows) > ACTIONS_ON_ONE_PAGE:
-        for state, label, items in state_groups(rows, stale=True):
+        # stale items have no pages of their own: they are the first of the overdue ones
+        stale = sum(r.stale for r in rows)
+        for state, label, items in state_groups(rows):
             pages += paged(
                 state_uri(state),
                 f"Action items: {label.lower()}",
                 "postmortems/actions.html",
                 items,
-                {"state": state, "label": label, "state_page": True},
+                {
+                    "state": state,
+                    "label": label,
+                    "state_page": True,
+                    "stale_count": stale,
+                    "stale_pages": math.ceil(stale / ACTION_PAGE_SIZE),
+                },
                 key="rows",
                 size=ACTION_PAGE_SIZE,
             )
@@ -357,28 +400,47 @@ def actions_context(archive: Archive, rows: list[ActionRow]) -> dict[str, Any]:
         # a large archive: each state's rows are on its own pages, /actions/ shows the first
         "split": split,
         "preview": ACTION_PREVIEW if split else len(rows),
-        "state_pages": {state: state_uri(state) for state in ("stale", *metrics.STATES)},
+        "state_pages": {state: state_uri(state) for state in metrics.STATES},
     }
 
 
 def metrics_context(stats: metrics.Stats, rows: list[ActionRow]) -> dict[str, Any]:
+    """Figures, and per figure one chart per span (recent months, then years) with its
+    periods for the table beside it."""
     counts = state_counts(rows)
-    charts: dict[str, Markup] = {}
-    if stats.months:
-        charts = {
-            "incidents": incidents_chart(stats),
-            "ttd": times_chart(stats, "ttd"),
-            "ttr": times_chart(stats, "ttr"),
-            "ttp": ttp_chart(stats),
+    charts: dict[str, list[tuple[Span, Markup]]] = {}
+    for span in spans(stats):
+        drawings = {
+            "incidents": incidents_chart(stats, span),
+            "ttd": times_chart(stats, "ttd", span),
+            "ttr": times_chart(stats, "ttr", span),
+            "ttp": ttp_chart(stats, span),
         }
-    if rows:
-        charts["actions"] = status_chart(stats, counts)
+        for kind, drawing in drawings.items():
+            charts.setdefault(kind, []).append((span, drawing))
     return {
         "stats": stats,
         "charts": charts,
+        "actions_chart": status_chart(stats, counts) if rows else None,
+        "partial_years": partial_years(stats),
+        "recent_months": metrics.RECENT_MONTHS,
         "state_counts": counts,
         "labels": metrics.STATE_LABELS,
     }
+
+
+def partial_years(stats: metrics.Stats) -> str:
+    """`2023 from July, 2026 to October`: the archive's first and last years, when it does
+    not cover all of them (a per-year count then reads low for a reason)."""
+    if not stats.months:
+        return ""
+    first, last = stats.months[0].period, stats.months[-1].period
+    notes = []
+    if not first.endswith("-01"):
+        notes.append(f"{first[:4]} from {calendar.month_name[int(first[5:])]}")
+    if not last.endswith("-12"):
+        notes.append(f"{last[:4]} to {calendar.month_name[int(last[5:])]}")
+    return ", ".join(notes)
 
 
 FEATURE = Feature("actions_and_metrics", pages=actions_and_metrics)

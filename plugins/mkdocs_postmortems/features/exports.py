@@ -3,7 +3,7 @@
 - /api/postmortems.json: every published post-mortem's front-matter and URL;
 - /api/action-items.json: every action item, as `postmortems actions --format json`;
 - /action-items.ics: one all-day event per open action item on its due date;
-- /feed.xml: an Atom feed of published post-mortems, newest first.
+- /feed.xml: an Atom feed of the FEED_ENTRIES newest published post-mortems.
 
 Everything is deterministic: sorted, no wall-clock time (DTSTAMP and <updated> derive from
 the archive's "today" and the post-mortems' own dates), stable ids.
@@ -30,6 +30,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the stable UUIDs of feed entries and calendar events.
 NAMESPACE = uuid.UUID("6f1c2a8e-5b0d-4f1e-9a52-3c7d2f8e4b10")
 PRODID = "-//mkdocs-postmortems//action items//EN"
+# A feed tells subscribers what is new; the archive itself is the site and the JSON export,
+# so the feed keeps the newest entries and does not grow with the archive.
+FEED_ENTRIES = 100
 
 
 def strip(value: Any, hidden: set[str]) -> Any:
@@ -146,7 +149,7 @@ def feed(archive: Archive, site_name: str, site_url: str = "") -> bytes:
         metrics.published(archive),
         key=lambda e: (e.pm.date, e.pm.id),  # type: ignore[union-attr]
         reverse=True,
-    )
+    )[:FEED_ENTRIES]
     root = ET.Element(f"{{{ATOM}}}feed")
     sub(root, "title", f"{site_name}: post-mortems")
     sub(root, "id", f"urn:uuid:{uuid.uuid5(NAMESPACE, 'feed:' + site_name)}")
@@ -183,9 +186,9 @@ def _write(path: Path, data: bytes) -> None:
 
 def _json(value: list[dict[str, Any]]) -> bytes:
     """UTF-8 JSON, one record per line (diffs and `grep` stay readable, and the C encoder
-    does the work: `indent` takes the pure-Python one, 4x slower), with <, > and & as
-    \\u escapes, so no browser sniffs markup in it."""
-    lines = [json.dumps(record, ensure_ascii=False) for record in value]
+    does the work: `indent` takes the pure-Python one, 4x slower), without spaces after
+    separators, with <, > and & as \\u escapes, so no browser sniffs markup in it."""
+    lines = [json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in value]
     text = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("utf-8")

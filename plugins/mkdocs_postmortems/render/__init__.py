@@ -9,6 +9,7 @@ the same name under `overrides/postmortems/`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,22 @@ class Renderer:
 
     def generated(self, page: Page) -> Markup:
         return self.render(page.template, self.page_url(page.src_uri), **page.values())
+
+
+# Elements whose white space is content; everything else collapses runs of white space.
+_RAW = re.compile(r"(<(pre|textarea|script|style|code)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n\s+")
+
+
+def compact_html(html: str) -> str:
+    """A written page without the templates' indentation: a run of white space holding a
+    line break becomes one line break, which a browser renders the same. The theme's
+    indentation is an eighth of each page, so of the site; `<pre>`, `<textarea>`,
+    `<script>`, `<style>` and `<code>` are left exactly as they are."""
+    parts = _RAW.split(html)
+    parts[0::3] = [_INDENT.sub("\n", text) for text in parts[0::3]]
+    del parts[2::3]
+    return "".join(parts)
 
 
 def months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
