@@ -51,14 +51,21 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "postmortems"
 
 
+def _services(text: str) -> list[str]:
+    line = next(line for line in text.split("\n") if line.startswith("services: ["))
+    return line.removeprefix("services: [").removesuffix("]").split(", ")
+
+
 def test_cached_and_uncached_findings_are_equal_on_a_mutated_archive(archive: Path) -> None:
     settings = Settings()
+    files = sorted(p for p in archive.rglob("*.md") if p.name != "index.md")
+    u = files[11]  # the one post-mortem on service `ledger`, unchanged once cached
+    _edit(u, "services: [", "services: [ledger, ")
     first = _cached(archive, settings)
     assert first.read == first.files == 40 and first.findings == _uncached(archive, settings)
     warm = _cached(archive, settings)
     assert warm.read == 0 and warm.findings == first.findings  # nothing re-read
 
-    files = sorted(p for p in archive.rglob("*.md") if p.name != "index.md")
     texts = {p: p.read_text(encoding="utf-8") for p in files}
     ids = {
         p: next(line[4:] for line in texts[p].split("\n") if line.startswith("id: ")) for p in files
@@ -72,6 +79,15 @@ def test_cached_and_uncached_findings_are_equal_on_a_mutated_archive(archive: Pa
     moved = files[6].with_name("moved-" + files[6].name)
     files[6].rename(moved)  # same bytes, another path
     _later(files[7])  # a save without a change: the same content key
+    # PM304: `Ledger` (now twice) and `ledger` (only in u, read from the cache) share a page
+    g, h = files[8], files[9]
+    _edit(g, "services: [", "services: [Ledger, ")
+    _edit(h, "services: [", "services: [Ledger, ")
+    # and an upper-case spelling of a service other (cached) post-mortems spell in lower case
+    uses = [name for p in files[12:] for name in _services(texts[p])]
+    k = next(p for p in files[12:] if uses.count(_services(texts[p])[0]) > 1)
+    shared = _services(texts[k])[0]
+    _edit(k, f"services: [{shared}", f"services: [{shared.upper()}")
     (archive / "reading-lists").mkdir(exist_ok=True)
     (archive / "reading-lists" / "start.md").write_text(
         f"---\ntitle: Start\npostmortems:\n  - id: {ids[f]}\n    why: gone\n---\n",
@@ -81,9 +97,18 @@ def test_cached_and_uncached_findings_are_equal_on_a_mutated_archive(archive: Pa
     after = _cached(archive, settings)
     expected = _uncached(archive, settings)
     assert after.findings == expected
-    assert after.read == 5  # a, c, d, e and the moved file; 7 was a save without a change
+    # a, c, d, e, the moved file, g, h and k; 7 was a save without a change
+    assert after.read == 8
     codes = {finding.code for finding in expected}
-    assert {"PM301", "PM302", "PM202", "BL101", "PM702"} <= codes
+    assert {"PM301", "PM302", "PM202", "BL101", "PM702", "PM304"} <= codes
+    shown = {p: p.relative_to(archive.parent).as_posix() for p in (u, k)}
+    collisions = [(x.path, x.line, x.message) for x in expected if x.code == "PM304"]
+    assert [(path, line) for path, line, _ in collisions] == [(shown[u], 8), (shown[k], 8)]
+    assert collisions[0][2].startswith(
+        f"service `ledger` and `Ledger` ({g.relative_to(archive.parent).as_posix()}:8) would "
+        "share the page services/ledger/"
+    )
+    assert f"service `{shared.upper()}` and `{shared}` (" in collisions[1][2]
     # the duplicate id is on both files, though only `a` changed
     assert {x.path for x in expected if x.code == "PM301"} == {
         a.relative_to(archive.parent).as_posix(),

@@ -4,11 +4,12 @@
 A post-mortem's file-level findings (loader, schema, file rules, suppressions applied)
 depend only on its bytes, its path and the settings. They are kept under the hash of
 the file's content and path, in a store named after the tool's version and the settings,
-with the few facts the cross-file rules read (id, status, `related`, `recurrence_of` and
-their lines, the file's suppressions). A check re-reads only the files whose size or
-modification time changed (a changed time with the same bytes finds its hash again),
-then runs the cross-file rules over the facts of every file, so duplicate ids and
-dangling references are still found across the whole archive.
+with the few facts the cross-file rules read (id, status, `related`, `recurrence_of`,
+`services` and `tags` and their lines, the file's suppressions). A check re-reads only
+the files whose size or modification time changed (a changed time with the same bytes
+finds its hash again), then runs the cross-file rules over the facts of every file, so
+duplicate ids, dangling references and page-name collisions are still found across the
+whole archive.
 
 The cache is safe to delete and never changes a result: `--no-cache` gives the same
 findings (a test compares both on a mutated archive). It is JSON, not pickle: a file
@@ -26,62 +27,75 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from . import __version__
 from .entry import Entry
 from .findings import Finding
 from .loader import discover, display_path, is_postmortem
-from .pipeline import lint_archive, lint_files, read
+from .pipeline import _gc_paused, lint_archive, lint_files, read
 from .redact import as_written
 from .rules import Selection
 from .settings import Settings
 from .suppress import Suppressions
 
 CACHE_DIR = ".postmortems_cache"
-FORMAT = 1
+FORMAT = 2
 # A file modified this close to the moment the cache is written may change again within
 # the file system's timestamp granularity without its size or time changing: such files
 # are re-hashed next time instead of trusted by their stat (git's "racily clean" entries).
 RACY_NS = 2_000_000_000
 
 Position = tuple[int, int]
+# The fields the cross-file rules read: single values, and lists whose items they locate.
+SINGLE = ("id", "recurrence_of")
+LISTS = ("related", "services", "tags")
 
 
 class _Doc:
-    """What the cross-file rules read of a document: its path and where keys are."""
+    """What the cross-file rules read of a document: its path and where keys are.
 
-    __slots__ = ("path", "places")
+    The places stay the JSON text they are stored as until a finding needs one: a warm
+    check of a large archive would otherwise decode tens of thousands of small lists.
+    """
 
-    def __init__(self, path: str, places: dict[str, Any]) -> None:
+    __slots__ = ("_places", "path")
+
+    def __init__(self, path: str, places: str | dict[str, Any]) -> None:
         self.path = path
-        self.places = places
+        self._places = places
+
+    @property
+    def places(self) -> dict[str, Any]:
+        if isinstance(self._places, str):
+            self._places = json.loads(self._places)
+        return self._places  # type: ignore[return-value]
 
     def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Position:
-        if loc == ("id",) and "id" in self.places:
-            return tuple(self.places["id"])  # type: ignore[return-value]
-        if loc == ("recurrence_of",) and "recurrence_of" in self.places:
-            return tuple(self.places["recurrence_of"])  # type: ignore[return-value]
-        if len(loc) == 2 and loc[0] == "related" and isinstance(loc[1], int):
-            return tuple(self.places["related"][loc[1]])  # type: ignore[return-value]
+        name, places = loc[0], self.places
+        if len(loc) == 1 and name in SINGLE and name in places:
+            return tuple(places[name])  # type: ignore[return-value]
+        if len(loc) == 2 and name in LISTS and isinstance(loc[1], int) and name in places:
+            return tuple(places[name][loc[1]])  # type: ignore[return-value]
         raise LookupError(
             f"a cross-file rule located {loc!r}; the check cache keeps only the places of "
-            "`id`, `related` and `recurrence_of` (add it to cache.facts)"
+            f"{', '.join(SINGLE + LISTS)} (add it to cache.facts)"
         )
 
 
-@dataclass(frozen=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What the cross-file rules read of a post-mortem's front-matter."""
 
     id: str
     status: str
     related: list[str]
     recurrence_of: str | None
+    services: list[str]
+    tags: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Facts:
     """A post-mortem as the cross-file rules see it, from the cache or from a fresh read.
 
@@ -105,13 +119,17 @@ def facts(entry: Entry) -> dict[str, Any]:
     }
     pm, doc = entry.pm, entry.doc
     if pm is not None:
-        record["pm"] = [pm.id, pm.status, list(pm.related), pm.recurrence_of]
+        record["pm"] = [
+            pm.id, pm.status, list(pm.related), pm.recurrence_of, list(pm.services), list(pm.tags)
+        ]  # fmt: skip
         places: dict[str, Any] = {"id": doc.locate(("id",))}
-        if pm.related:
-            places["related"] = [doc.locate(("related", i)) for i in range(len(pm.related))]
         if pm.recurrence_of:
             places["recurrence_of"] = doc.locate(("recurrence_of",))
-        record["places"] = places
+        for name in LISTS:
+            count = len(getattr(pm, name))
+            if count:
+                places[name] = [doc.locate((name, i)) for i in range(count)]
+        record["places"] = json.dumps(places, separators=(",", ":"))
     suppressions = entry.suppressions
     if suppressions.lines or suppressions.ranges:
         record["suppress"] = [
@@ -124,23 +142,26 @@ def facts(entry: Entry) -> dict[str, Any]:
 def _from_record(path: str, record: dict[str, Any]) -> Facts:
     pm = None
     if "pm" in record:
-        pm_id, status, related, recurrence_of = record["pm"]
-        pm = _Facts(pm_id, status, related, recurrence_of)
-    suppressions = Suppressions()
+        pm = _Facts(*record["pm"])
+    suppressions = _NONE
     if "suppress" in record:
         lines, ranges = record["suppress"]
         suppressions = Suppressions(
             {int(n): set(c) for n, c in lines.items()}, [(a, b, set(c)) for a, b, c in ranges]
         )
-    found = [Finding(path, *row) for row in record["findings"]]
-    return Facts(_Doc(path, record.get("places", {})), pm, suppressions, found)
+    rows = record["findings"]
+    found = [Finding(path, *row) for row in rows] if rows else []
+    return Facts(_Doc(path, record.get("places", _EMPTY)), pm, suppressions, found)
+
+
+_NONE = Suppressions()  # shared: the cross-file rules only read suppressions
+_EMPTY: dict[str, Any] = {}
 
 
 def settings_key(settings: Settings) -> str:
     """The tool (version and code) and the settings a cached finding was made with."""
     digest = hashlib.blake2b(digest_size=12)
-    with contextlib.suppress(metadata.PackageNotFoundError):  # run from a source tree
-        digest.update(metadata.version("mkdocs-postmortems").encode())
+    digest.update(__version__.encode())
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")):  # an edited rule changes its findings
         digest.update(source.read_bytes())
@@ -184,12 +205,12 @@ class Store:
                 if old != self.path:
                     old.unlink(missing_ok=True)  # another version or settings: never read
             handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".check-", suffix=".tmp")
+            # json.dumps, not json.dump: only the former uses the C encoder
+            text = json.dumps(
+                {"format": FORMAT, "records": records, "stats": stats}, separators=(",", ":")
+            )
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(
-                    {"format": FORMAT, "records": records, "stats": stats},
-                    out,
-                    separators=(",", ":"),
-                )
+                out.write(text)
             os.replace(temporary, self.path)
         except OSError:
             return  # a read-only tree: the check is right without a cache, only slower
@@ -202,6 +223,7 @@ class Checked:
     read: int  # files read and linted this time (the rest came from the cache)
 
 
+@_gc_paused
 def check(
     docs_dir: Path,
     settings: Settings,
@@ -213,43 +235,44 @@ def check(
 ) -> Checked:
     """`postmortems check` with the cache: the same findings as `pipeline.open_archive`."""
     if paths is None:
-        files = walk(docs_dir, settings.exclude)
+        files = _listing(docs_dir, settings.exclude)
         prefix = display_path(docs_dir / "x.md", cwd)[: -len("x.md")]
         shown = [prefix + src_uri for _, src_uri in files]
     else:
-        files = [(p, _src_uri(p, docs_dir)) for p in paths]
+        files = [(str(p), _src_uri(p, docs_dir)) for p in paths]
         shown = [display_path(p, cwd) for p in paths]
     store = Store(cache_dir, settings_key(settings))
     selection = Selection(settings)
     keys: list[str] = []
-    missing: list[tuple[int, Path, str, str]] = []  # (position, path, src_uri, key)
+    missing: list[tuple[int, str, str, str]] = []  # (position, path, src_uri, key)
+    remembered = store.stats
     for position, (path, src_uri) in enumerate(files):
         stat = _stat(path)
-        remembered = store.stats.get(str(path))
-        if stat is not None and remembered is not None and remembered[:2] == stat:
-            key = str(remembered[2])
+        known = remembered.get(path)
+        if stat is not None and known is not None and known[0] == stat[0] and known[1] == stat[1]:
+            key = known[2]
         else:  # read after the stat: a change made meanwhile changes the time again
             try:
-                raw = path.read_bytes()
+                with open(path, "rb") as handle:
+                    raw = handle.read()
             except OSError:
                 raw = b""  # the read reports it (PM101); never trusted by its stat
             key = content_key(raw, src_uri)
             if stat is not None and raw:
-                store.stats[str(path)] = [*stat, key]
+                remembered[path] = [*stat, key]
                 store.dirty = True
         keys.append(key)
         if key not in store.records:
             missing.append((position, path, src_uri, key))
     if missing:
-        entries = read([(p, s) for _, p, s, _ in missing], settings, cwd)
+        entries = read([(Path(p), s) for _, p, s, _ in missing], settings, cwd)
         with as_written(entries):
             lint_files(entries, selection)
             for (_, _, _, key), entry in zip(missing, entries, strict=True):
                 store.records[key] = facts(entry)
                 store.dirty = True
-    everyone = [
-        _from_record(path, store.records[key]) for path, key in zip(shown, keys, strict=True)
-    ]
+    records = store.records
+    everyone = [_from_record(path, records[key]) for path, key in zip(shown, keys, strict=True)]
     extra = {name: reader(everyone, settings, docs_dir) for name, reader in readers}
     found = [f for e in everyone for f in e.findings]
     found.extend(f for _, f in lint_archive(everyone, selection, extra))
@@ -263,8 +286,14 @@ class _Unusual(Exception):
 
 
 def walk(docs_dir: Path, exclude: list[str]) -> list[tuple[Path, str]]:
-    """`loader.discover` (the same files, in the same order) without a pathlib object per
-    directory entry: on a large archive, listing the files cost more than the warm check.
+    """`loader.discover`: the same files, in the same order (see `_listing`)."""
+    return [(Path(path), src_uri) for path, src_uri in _listing(docs_dir, exclude)]
+
+
+def _listing(docs_dir: Path, exclude: list[str]) -> list[tuple[str, str]]:
+    """`loader.discover` (the same files, in the same order) as plain strings, without a
+    pathlib object per directory entry: on a large archive, listing the files cost more
+    than the warm check.
 
     A tree with a symbolic link, or a folder whose name ends in `.md`, is listed by
     `discover` itself, so that its answer is the only one.
@@ -275,30 +304,30 @@ def walk(docs_dir: Path, exclude: list[str]) -> list[tuple[Path, str]]:
         with os.scandir(folder) as entries:
             listed = list(entries)
         for entry in listed:
-            here = (*parts, entry.name)
+            name = entry.name
             if entry.is_symlink():
                 raise _Unusual
             is_dir = entry.is_dir(follow_symlinks=False)
-            if entry.name.endswith(".md"):
+            if name.endswith(".md"):
                 if is_dir:
                     raise _Unusual
-                src_uri = "/".join(here)
-                if is_postmortem(src_uri, exclude):
+                here = (*parts, name)
+                if is_postmortem("/".join(here), exclude):
                     found.append((here, entry.path))
             elif is_dir:
-                visit(entry.path, here)
+                visit(entry.path, (*parts, name))
 
     try:
         visit(str(docs_dir), ())
     except (_Unusual, OSError):
-        return list(discover(docs_dir, exclude))
+        return [(str(path), src_uri) for path, src_uri in discover(docs_dir, exclude)]
     found.sort()
-    return [(Path(path), "/".join(parts)) for parts, path in found]
+    return [(path, "/".join(parts)) for parts, path in found]
 
 
-def _stat(path: Path) -> list[int] | None:
+def _stat(path: str) -> list[int] | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except OSError:
         return None
     return [found.st_size, found.st_mtime_ns]

@@ -1,4 +1,9 @@
-"""The `postmortems` command: a thin click shell over the same core as the plugin."""
+"""The `postmortems` command: a thin click shell over the same core as the plugin.
+
+Each command imports what it uses when it runs: `check FILE` runs in pre-commit hooks,
+and start-up (the rules, the schema) is most of its time; it never imports MkDocs, the
+templates or the site's features unless it must.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,17 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import clean, metrics, scaffold
-from .archive import Archive
+from . import clean
 from .findings import Finding, format_findings, has_errors
 from .loader import discover, display_path, is_postmortem
-from .model import json_schema
-from .pipeline import open_archive
-from .rules import catalogue
 from .settings import Settings, today
+
+if TYPE_CHECKING:
+    from .archive import Archive
 
 
 @dataclass
@@ -27,7 +32,12 @@ class Project:
 
 
 def _project(config_file: str | None) -> Project:
-    """Read mkdocs.yml through MkDocs itself, so the CLI sees exactly what a build sees."""
+    """The archive's folder and settings, exactly as a build sees them.
+
+    `project.read` answers for the usual mkdocs.yml without importing MkDocs; anything
+    it is not sure of (INHERIT, `!ENV` in a value it needs, an error) is read by MkDocs
+    itself, whose messages are then the ones shown.
+    """
     path = Path(config_file or "mkdocs.yml")
     if not path.exists():
         if config_file:
@@ -38,10 +48,26 @@ def _project(config_file: str | None) -> Project:
         raise click.UsageError(
             "no mkdocs.yml here and no PATH given; run from the archive's root or pass files"
         )
+    from . import project
+    from .options import to_settings
+
+    written = project.read(path)
+    if written is not None:
+        try:
+            settings = to_settings(written.options, use_directory_urls=written.use_directory_urls)
+        except ValueError:
+            pass  # reported below, as MkDocs and the plugin report it
+        else:
+            return Project(written.docs_dir, settings)
+    return _project_by_mkdocs(path)
+
+
+def _project_by_mkdocs(path: Path) -> Project:
+    """Read mkdocs.yml through MkDocs itself (its errors, its INHERIT, its `!ENV`)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from .config import to_settings
+    from .options import to_settings
 
     try:
         config = load_config(config_file=str(path))
@@ -59,6 +85,8 @@ def _project(config_file: str | None) -> Project:
 
 def load_archive(config_file: str | None, rules: bool = False) -> Archive:
     """The archive for `search`, `actions` and `stats`; only `stats` needs the findings."""
+    from .pipeline import open_archive
+
     project = _project(config_file)
     return open_archive(project.docs_dir, project.settings, today(), rules=rules)
 
@@ -94,6 +122,8 @@ def check(paths: tuple[Path, ...], fmt: str, no_cache: bool, config_file: str | 
 
     Exit 0 when there are no errors, 1 when there are, 2 on a usage error. Findings of
     unchanged files come from .postmortems_cache/ next to mkdocs.yml (safe to delete).
+    With PATHS, the findings of those post-mortems (the whole archive is still read for
+    duplicate ids and references); reading lists are checked with the whole archive.
     """
     project = _project(config_file)
     wanted: set[str] | None = None
@@ -108,10 +138,17 @@ def check(paths: tuple[Path, ...], fmt: str, no_cache: bool, config_file: str | 
     files = None
     if extra:
         files = [p for p, _ in discover(project.docs_dir, project.settings.exclude)] + extra
-    from .features import FEATURES  # what features read (reading lists...) is checked too
+    readers = []
+    if wanted is None:
+        # what features read (reading lists) reports on their own files, which `check
+        # PATHS` does not show: so it runs, and the features, their templates and Jinja
+        # are imported, only for a check of the whole archive
+        from .features import FEATURES
 
-    readers = [(f.name, f.read) for f in FEATURES if f.read]
+        readers = [(f.name, f.read) for f in FEATURES if f.read]
     if no_cache:
+        from .pipeline import open_archive
+
         archive = open_archive(
             project.docs_dir, project.settings, today(), paths=files, readers=readers
         )
@@ -185,6 +222,9 @@ def new(
     config_file: str | None,
 ) -> None:
     """Start a post-mortem from the template, with the next free id."""
+    from . import scaffold
+    from .pipeline import open_archive
+
     project = _project(config_file)
     if severity not in project.settings.severities:
         raise click.BadParameter(
@@ -248,6 +288,8 @@ def init_command(directory: Path, name: str, example: bool, requirement: str | N
 @config_option
 def schema(config_file: str | None) -> None:
     """Print the JSON Schema of the front-matter (for editors)."""
+    from .model import json_schema
+
     severities = Settings().severities
     if config_file or Path("mkdocs.yml").exists():
         severities = _project(config_file).settings.severities
@@ -258,6 +300,8 @@ def schema(config_file: str | None) -> None:
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List the rule catalogue, or explain one rule (e.g. `postmortems rules BL101`)."""
+    from .rules import catalogue
+
     known = {r.code: r for r in catalogue()}
     if code is None:
         for entry in known.values():
@@ -305,6 +349,8 @@ def actions(
     config_file: str | None,
 ) -> None:
     """List action items of published post-mortems, most overdue first (monthly review)."""
+    from . import metrics
+
     archive = load_archive(config_file)
     rows = metrics.select_rows(
         metrics.action_rows(archive), statuses, owner, service, overdue=overdue, stale=stale
@@ -323,6 +369,8 @@ def actions(
 @config_option
 def stats(as_json: bool, config_file: str | None) -> None:
     """The practice's figures, as on /metrics/: completion, recurrence, time to post-mortem."""
+    from . import metrics
+
     figures = metrics.compute(load_archive(config_file, rules=True))
     if as_json:
         click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))

@@ -4,12 +4,12 @@
 description; each of its fields becomes an option here, checked by the same pydantic
 field, so `mkdocs.yml` and `postmortems` accept exactly the same values. Only the
 options about how MkDocs runs the build (`enabled`, `parallel`) are declared here.
+`options.to_settings` turns them into `Settings` (it needs no MkDocs, for the CLI).
 """
 
 from __future__ import annotations
 
 import copy
-import os
 from typing import Annotated, Any
 
 from mkdocs.config import config_options as c
@@ -17,13 +17,19 @@ from mkdocs.config.base import Config
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from .settings import AUDIENCES, Settings
+from .options import AUDIENCE_ENV, BUILD_OPTIONS, DERIVED, SERVE_DEFAULTS, describe, to_settings
+from .settings import Settings
 
-# Settings the shells fill in themselves, not options of mkdocs.yml.
-DERIVED = frozenset({"use_directory_urls"})
-# None means: on for `mkdocs serve`, off for `mkdocs build`.
-SERVE_DEFAULTS = ("show_drafts", "findings_panel")
-AUDIENCE_ENV = "POSTMORTEMS_AUDIENCE"
+__all__ = [
+    "AUDIENCE_ENV",
+    "BUILD_OPTIONS",
+    "DERIVED",
+    "SERVE_DEFAULTS",
+    "BuildOptions",
+    "PostmortemsConfig",
+    "SettingOption",
+    "to_settings",
+]
 
 
 class SettingOption(c.BaseConfigOption[Any]):
@@ -44,18 +50,8 @@ class SettingOption(c.BaseConfigOption[Any]):
         try:
             self.adapter.validate_python(value)
         except ValidationError as error:
-            raise c.ValidationError(_describe(error)) from None
+            raise c.ValidationError(describe(error)) from None
         return value
-
-
-def _describe(error: ValidationError, prefix: str = "") -> str:
-    """pydantic's errors as one line each: where in the option, and what is wrong."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"])
-        message = problem["msg"].removeprefix("Value error, ")
-        parts.append(f"{prefix}{where}: {message}" if where else message)
-    return "; ".join(parts)
 
 
 class BuildOptions(Config):
@@ -79,36 +75,3 @@ PostmortemsConfig: type[BuildOptions] = type(
         },
     },
 )
-
-
-def to_settings(
-    config: BuildOptions | dict[str, Any] | None,
-    *,
-    serve: bool = False,
-    use_directory_urls: bool = True,
-) -> Settings:
-    """One translation for both shells; POSTMORTEMS_AUDIENCE overrides the audience.
-
-    Raises ValueError naming the option that is wrong.
-    """
-    values: dict[str, Any] = dict(config or {})
-    for key in BuildOptions._schema:
-        values.pop(key[0], None)
-    for key in SERVE_DEFAULTS:
-        if values.get(key) is None:
-            values[key] = serve
-    audience = os.environ.get(AUDIENCE_ENV)
-    if audience is not None and audience.strip():
-        wanted = audience.strip().lower()
-        if wanted not in AUDIENCES:
-            # fail closed: a typo must never publish the internal edition
-            raise ValueError(
-                f"{AUDIENCE_ENV}={audience!r} is not one of {', '.join(AUDIENCES)}; "
-                "unset it or fix the value"
-            )
-        values["audience"] = wanted
-    values["use_directory_urls"] = use_directory_urls
-    try:
-        return Settings.model_validate(values)
-    except ValidationError as error:
-        raise ValueError(_describe(error, prefix="option ")) from None

@@ -398,13 +398,16 @@ def recurrence_exists(entries: list[Entry], settings: Settings, extra: object) -
 )
 def page_collisions(entries: list[Entry], settings: Settings, extra: object) -> Iterator[Hit]:
     for field in ("services", "tags"):
-        # slug -> spelling -> where it is used (entry, index in the list), in file order
-        uses: dict[str, dict[str, list[tuple[Entry, int]]]] = {}
+        # spelling -> where it is used (entry, index in the list), in file order
+        spelled: dict[str, list[tuple[Entry, int]]] = {}
         for entry in entries:
-            # cache.Facts carries only what its cross-file rules read: without names, skip
-            names = getattr(entry.pm, field, None) if entry.pm is not None else None
-            for index, name in enumerate(names or ()):
-                uses.setdefault(slug(name), {}).setdefault(name, []).append((entry, index))
+            names = getattr(entry.pm, field) if entry.pm is not None else ()
+            for index, name in enumerate(names):
+                spelled.setdefault(name, []).append((entry, index))
+        # slug -> spelling -> where (a few names repeat across the archive: slug each once)
+        uses: dict[str, dict[str, list[tuple[Entry, int]]]] = {}
+        for name, places in spelled.items():
+            uses.setdefault(slug(name), {})[name] = places
         for page, spellings in uses.items():
             if len(spellings) < 2:
                 continue
