@@ -195,3 +195,42 @@ def test_the_cache_lists_the_same_files_as_discover(tmp_path: Path) -> None:
         ".hidden.md", "2026/b.md", "2026/sub/d.md", "Z/a.md", "a.md", "x..md", "z/Z.md",
     ]  # fmt: skip
     assert walk(plain, exclude) == list(discover(plain, exclude))
+
+
+def test_check_paths_reuses_cross_file_findings_only_while_no_facts_change(
+    tmp_path: Path,
+) -> None:
+    """`check PATHS` runs no feature readers: its cross-file findings are kept under a
+    digest of every file's facts, and an edit of prose keeps them, of an id does not."""
+    project = make_project(
+        tmp_path, {"2026/a.md": GOOD, "2026/b.md": GOOD, "2026/c.md": SECOND}
+    )  # a and b share an id
+    docs = project / "postmortems"
+    settings = Settings()
+
+    def both() -> tuple[list, list]:
+        cached = cached_check(docs, settings, TODAY, project / CACHE_DIR, cwd=project).findings
+        return cached, open_archive(docs, settings, TODAY, cwd=project).findings
+
+    cached, uncached = both()
+    assert cached == uncached and {f.path for f in cached if f.code == "PM301"} == {
+        "postmortems/2026/a.md",
+        "postmortems/2026/b.md",
+    }
+    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    digest = store["across"][0]
+    assert digest and [row[3] for row in store["across"][1]] == ["PM301", "PM301"]
+
+    # prose only: the facts and so the digest are the same, the findings still exact
+    _edit(docs / "2026" / "a.md", "Rolling back", "Rolling back promptly")
+    cached, uncached = both()
+    assert cached == uncached
+    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    assert store["across"][0] == digest
+
+    # a new id: the duplicate is gone, and the digest with it
+    _edit(docs / "2026" / "b.md", "id: INC-2026-04-12-001", "id: INC-2026-04-15-001")
+    cached, uncached = both()
+    assert cached == uncached and not any(f.code == "PM301" for f in cached)
+    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    assert store["across"][0] != digest

@@ -26,7 +26,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,7 +41,7 @@ from .settings import Settings
 from .suppress import Suppressions
 
 CACHE_DIR = ".postmortems_cache"
-FORMAT = 2
+FORMAT = 3
 # A file modified this close to the moment the cache is written may change again within
 # the file system's timestamp granularity without its size or time changing: such files
 # are re-hashed next time instead of trusted by their stat (git's "racily clean" entries).
@@ -136,6 +136,8 @@ def facts(entry: Entry) -> dict[str, Any]:
             {str(n): sorted(c) for n, c in suppressions.lines.items()},
             [[a, b, sorted(c)] for a, b, c in suppressions.ranges],
         ]
+    what = [record.get("pm"), record.get("places"), record.get("suppress")]
+    record["facts"] = hashlib.blake2b(json.dumps(what).encode(), digest_size=8).hexdigest()
     return record
 
 
@@ -183,11 +185,14 @@ class Store:
         self.path = root / f"check-{key}.json"
         self.records: dict[str, dict[str, Any]] = {}
         self.stats: dict[str, list[Any]] = {}
+        # the cross-file findings of the last check, under the digest of every file's facts
+        self.across: list[Any] = ["", []]
         self.dirty = False
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
                 self.records, self.stats = data["records"], data["stats"]
+                self.across = data["across"]
 
     def save(self, live: set[str]) -> None:
         """Write the store (records of files that exist now only), atomically."""
@@ -207,7 +212,8 @@ class Store:
             handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".check-", suffix=".tmp")
             # json.dumps, not json.dump: only the former uses the C encoder
             text = json.dumps(
-                {"format": FORMAT, "records": records, "stats": stats}, separators=(",", ":")
+                {"format": FORMAT, "records": records, "stats": stats, "across": self.across},
+                separators=(",", ":"),
             )
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
@@ -272,13 +278,37 @@ def check(
                 store.records[key] = facts(entry)
                 store.dirty = True
     records = store.records
+    # Without readers (`check PATHS`) the cross-file rules read only the records' facts:
+    # when no file's facts changed (an edit of prose), their findings are the last ones.
+    digest = "" if readers else _digest(shown, keys, records)
+    if digest and store.across[0] == digest:
+        found = [
+            Finding(path, *row)
+            for path, key in zip(shown, keys, strict=True)
+            for row in records[key]["findings"]
+        ]
+        found.extend(Finding(*row) for row in store.across[1])
+        store.save(set(keys))
+        return Checked(sorted(found), len(files), len(missing))
     everyone = [_from_record(path, records[key]) for path, key in zip(shown, keys, strict=True)]
     extra = {name: reader(everyone, settings, docs_dir) for name, reader in readers}
     found = [f for e in everyone for f in e.findings]
-    found.extend(f for _, f in lint_archive(everyone, selection, extra))
+    across = [f for _, f in lint_archive(everyone, selection, extra)]
+    found.extend(across)
     found.extend(f for value in extra.values() for f in getattr(value, "findings", ()))
+    if digest:
+        store.across = [digest, [list(astuple(f)) for f in across]]
+        store.dirty = True
     store.save(set(keys))
     return Checked(sorted(found), len(files), len(missing))
+
+
+def _digest(shown: list[str], keys: list[str], records: dict[str, dict[str, Any]]) -> str:
+    """Of every file's path and facts: what the cross-file rules read of the archive."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path, key in zip(shown, keys, strict=True):
+        digest.update(f"{path}\0{records[key]['facts']}\0".encode())
+    return digest.hexdigest()
 
 
 class _Unusual(Exception):

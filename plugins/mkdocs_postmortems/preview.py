@@ -31,7 +31,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import _timestamp
 from mkdocs.plugins import get_plugin_logger
@@ -65,11 +64,24 @@ class Built:
     env: jinja2.Environment
 
     def write(self, file: File) -> None:
-        """MkDocs' own steps for one page: read and convert it, then the theme's template."""
+        """MkDocs' own steps for one page: read and convert it, then the theme's template.
+
+        They are MkDocs' private functions: if a release renames them, the ImportError
+        makes every save a full rebuild, as MkDocs alone does it.
+        """
+        from mkdocs.commands.build import _build_page, _populate_page
+
         assert file.page is not None
         pages = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         _populate_page(file.page, self.config, self.files)
         _build_page(file.page, self.config, pages, self.nav, self.env)
+
+    def static_pages(self) -> None:
+        """The theme's pages that are not documents: 404.html, sitemap.xml."""
+        from mkdocs.commands.build import _build_theme_template
+
+        for template in sorted(self.config.theme.static_templates):
+            _build_theme_template(template, self.env, self.files, self.config, self.nav)
 
 
 def snapshot(roots: Iterable[Path]) -> dict[str, Stat]:
@@ -308,6 +320,7 @@ class Preview:
             written += 1
         if self.cancelled.is_set():
             return False
+        built.static_pages()  # the sitemap leaves drafts out
         rendered = time.perf_counter()
         outputs.result("outputs")
         log.info(
