@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_project, run_cli
-from mkdocs_postmortems.cache import CACHE_DIR
+from mkdocs_postmortems.cache import CACHE_DIR, Store, settings_key
 from mkdocs_postmortems.cache import check as cached_check
 from mkdocs_postmortems.features import FEATURES
 from mkdocs_postmortems.pipeline import open_archive
@@ -197,6 +197,12 @@ def test_the_cache_lists_the_same_files_as_discover(tmp_path: Path) -> None:
     assert walk(plain, exclude) == list(discover(plain, exclude))
 
 
+def _store(project: Path) -> dict:
+    """The store as a check reads it (the journal replayed)."""
+    found = Store(project / CACHE_DIR, settings_key(Settings()))
+    return {"across": found.across}
+
+
 def test_check_paths_reuses_cross_file_findings_only_while_no_facts_change(
     tmp_path: Path,
 ) -> None:
@@ -217,7 +223,7 @@ def test_check_paths_reuses_cross_file_findings_only_while_no_facts_change(
         "postmortems/2026/a.md",
         "postmortems/2026/b.md",
     }
-    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    store = _store(project)
     digest = store["across"][0]
     assert digest and [row[3] for row in store["across"][1]] == ["PM301", "PM301"]
 
@@ -225,12 +231,49 @@ def test_check_paths_reuses_cross_file_findings_only_while_no_facts_change(
     _edit(docs / "2026" / "a.md", "Rolling back", "Rolling back promptly")
     cached, uncached = both()
     assert cached == uncached
-    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    store = _store(project)
     assert store["across"][0] == digest
 
     # a new id: the duplicate is gone, and the digest with it
     _edit(docs / "2026" / "b.md", "id: INC-2026-04-12-001", "id: INC-2026-04-15-001")
     cached, uncached = both()
     assert cached == uncached and not any(f.code == "PM301" for f in cached)
-    store = json.loads(next((project / CACHE_DIR).glob("check-*.json")).read_text())
+    store = _store(project)
     assert store["across"][0] != digest
+
+
+def test_a_small_change_goes_to_the_journal_and_a_torn_line_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"2026/a.md": GOOD, "2026/b.md": SECOND})
+    docs = project / "postmortems"
+    settings = Settings()
+
+    def both() -> tuple[list, list]:
+        cached = cached_check(docs, settings, TODAY, project / CACHE_DIR, cwd=project).findings
+        return cached, open_archive(docs, settings, TODAY, cwd=project).findings
+
+    both()
+    store = next((project / CACHE_DIR).glob("check-*.json"))
+    written = store.read_bytes()
+    journal = store.with_suffix(".journal")
+    assert not journal.exists()
+
+    _edit(docs / "2026" / "a.md", 'owner: "@priya"', "owner: TBD")
+    cached, uncached = both()
+    assert cached == uncached and [f.code for f in cached] == ["PM401"]
+    assert store.read_bytes() == written  # not rewritten: one line appended
+    assert len(journal.read_text(encoding="utf-8").splitlines()) == 1
+
+    # a check stopped mid-write leaves a torn line: it and what follows are not trusted
+    with journal.open("a", encoding="utf-8") as out:
+        out.write('{"records": {"x": ')
+    cached, uncached = both()
+    assert cached == uncached
+
+    # past JOURNAL_LINES appends the store is rewritten and the journal dropped
+    monkeypatch.setattr(Store, "JOURNAL_LINES", 1)
+    _edit(docs / "2026" / "b.md", 'owner: "@priya"', "owner: TBD")
+    cached, uncached = both()
+    assert cached == uncached and [f.code for f in cached] == ["PM401", "PM401"]
+    assert not journal.exists() and store.read_bytes() != written

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .entry import Entry
 from .findings import Finding
-from .loader import discover, display_path, is_postmortem
+from .loader import discover, display_path, postmortem_filter
 from .pipeline import _gc_paused, lint_archive, lint_files, read
 from .redact import as_written
 from .rules import Selection
@@ -178,36 +178,94 @@ def content_key(raw: bytes, src_uri: str) -> str:
 
 class Store:
     """One JSON file per tool version and settings: the records by content key, and the
-    stat of each path at the time its key was taken."""
+    stat of each path at the time its key was taken.
+
+    A check that changed a few files appends them to a journal next to the store instead
+    of rewriting it (on a large archive, encoding the whole store cost more than checking
+    one file); the store is rewritten, and the journal dropped, when the journal grows.
+    A torn last line (a check stopped mid-write) is ignored: records are keyed by content,
+    so a lost line only means a file is read again.
+    """
+
+    JOURNAL_LINES = 200  # appends before the store is rewritten
+    JOURNAL_RECORDS = 50  # a check that read more than this rewrites the store
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
         self.path = root / f"check-{key}.json"
+        self.journal = root / f"check-{key}.journal"
         self.records: dict[str, dict[str, Any]] = {}
         self.stats: dict[str, list[Any]] = {}
         # the cross-file findings of the last check, under the digest of every file's facts
         self.across: list[Any] = ["", []]
-        self.dirty = False
+        self.loaded = False
+        self.lines = 0
+        self.new_records: dict[str, dict[str, Any]] = {}
+        self.new_stats: dict[str, list[Any]] = {}
+        self.new_across = False
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
                 self.records, self.stats = data["records"], data["stats"]
                 self.across = data["across"]
+                self.loaded = True
+        if self.loaded:
+            self._replay()
+
+    def _replay(self) -> None:
+        with contextlib.suppress(OSError):
+            text = self.journal.read_text(encoding="utf-8")
+            for line in text.splitlines():
+                try:
+                    change = json.loads(line)
+                    self.records.update(change["records"])
+                    self.stats.update(change["stats"])
+                    if change["across"] is not None:
+                        self.across = change["across"]
+                except (ValueError, KeyError, TypeError):
+                    break  # a torn write: what follows it is not trusted either
+                self.lines += 1
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.new_records or self.new_stats or self.new_across)
+
+    def add(self, key: str, record: dict[str, Any]) -> None:
+        self.records[key] = self.new_records[key] = record
+
+    def saw(self, path: str, stat: list[Any]) -> None:
+        self.stats[path] = self.new_stats[path] = stat
+
+    def cross(self, digest: str, rows: list[list[Any]]) -> None:
+        self.across = [digest, rows]
+        self.new_across = True
 
     def save(self, live: set[str]) -> None:
-        """Write the store (records of files that exist now only), atomically."""
+        """Append this check's changes to the journal, or write the store (records of files
+        that exist now only) atomically."""
         if not self.dirty:
             return
-        records = {k: v for k, v in self.records.items() if k in live}
         now = time.time_ns()
-        stats = {p: s for p, s in self.stats.items() if s[2] in live and now - s[1] > RACY_NS}
         try:
+            if (
+                self.loaded
+                and self.lines < self.JOURNAL_LINES
+                and len(self.new_records) <= self.JOURNAL_RECORDS
+            ):
+                stats = {p: s for p, s in self.new_stats.items() if now - s[1] > RACY_NS}
+                across = self.across if self.new_across else None
+                change = {"records": self.new_records, "stats": stats, "across": across}
+                with self.journal.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(change, separators=(",", ":")) + "\n")
+                return
+            records = {k: v for k, v in self.records.items() if k in live}
+            stats = {p: s for p, s in self.stats.items() if s[2] in live and now - s[1] > RACY_NS}
             self.root.mkdir(parents=True, exist_ok=True)
             ignore = self.root / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# made by postmortems check; safe to delete\n*\n")
-            for old in self.root.glob("check-*.json"):
-                if old != self.path:
+            for old in [*self.root.glob("check-*.json"), *self.root.glob("check-*.journal")]:
+                if old not in (self.path, self.journal):
                     old.unlink(missing_ok=True)  # another version or settings: never read
             handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".check-", suffix=".tmp")
             # json.dumps, not json.dump: only the former uses the C encoder
@@ -218,6 +276,7 @@ class Store:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, self.path)
+            self.journal.unlink(missing_ok=True)
         except OSError:
             return  # a read-only tree: the check is right without a cache, only slower
 
@@ -265,8 +324,7 @@ def check(
                 raw = b""  # the read reports it (PM101); never trusted by its stat
             key = content_key(raw, src_uri)
             if stat is not None and raw:
-                remembered[path] = [*stat, key]
-                store.dirty = True
+                store.saw(path, [*stat, key])
         keys.append(key)
         if key not in store.records:
             missing.append((position, path, src_uri, key))
@@ -275,8 +333,7 @@ def check(
         with as_written(entries):
             lint_files(entries, selection)
             for (_, _, _, key), entry in zip(missing, entries, strict=True):
-                store.records[key] = facts(entry)
-                store.dirty = True
+                store.add(key, facts(entry))
     records = store.records
     # Without readers (`check PATHS`) the cross-file rules read only the records' facts:
     # when no file's facts changed (an edit of prose), their findings are the last ones.
@@ -297,8 +354,7 @@ def check(
     found.extend(across)
     found.extend(f for value in extra.values() for f in getattr(value, "findings", ()))
     if digest:
-        store.across = [digest, [list(astuple(f)) for f in across]]
-        store.dirty = True
+        store.cross(digest, [list(astuple(f)) for f in across])
     store.save(set(keys))
     return Checked(sorted(found), len(files), len(missing))
 
@@ -329,6 +385,7 @@ def _listing(docs_dir: Path, exclude: list[str]) -> list[tuple[str, str]]:
     `discover` itself, so that its answer is the only one.
     """
     found: list[tuple[tuple[str, ...], str]] = []
+    keep = postmortem_filter(exclude)
 
     def visit(folder: str, parts: tuple[str, ...]) -> None:
         with os.scandir(folder) as entries:
@@ -342,7 +399,7 @@ def _listing(docs_dir: Path, exclude: list[str]) -> list[tuple[str, str]]:
                 if is_dir:
                     raise _Unusual
                 here = (*parts, name)
-                if is_postmortem("/".join(here), exclude):
+                if keep("/".join(here)):
                     found.append((here, entry.path))
             elif is_dir:
                 visit(entry.path, (*parts, name))

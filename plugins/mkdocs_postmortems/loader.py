@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -536,12 +536,22 @@ def _kind(value: object) -> str:
 
 def is_postmortem(src_uri: str, exclude: list[str]) -> bool:
     """Every Markdown page is a post-mortem except index pages, READMEs and excluded globs."""
-    name = src_uri.rstrip("/").rpartition("/")[2].lower()
-    dot = name.rfind(".")  # a suffix as pathlib sees it: not a leading dot
-    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
-    if suffix != ".md" or name in ("index.md", "readme.md"):
-        return False
-    return _excluded(tuple(exclude))(src_uri) is None
+    return postmortem_filter(exclude)(src_uri)
+
+
+def postmortem_filter(exclude: list[str]) -> Callable[[str], bool]:
+    """`is_postmortem` for one list of globs, to ask of every file of a large archive."""
+    excluded = _excluded(tuple(exclude))
+
+    def keep(src_uri: str) -> bool:
+        name = src_uri.rstrip("/").rpartition("/")[2].lower()
+        dot = name.rfind(".")  # a suffix as pathlib sees it: not a leading dot
+        suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
+        if suffix != ".md" or name in ("index.md", "readme.md"):
+            return False
+        return excluded(src_uri) is None
+
+    return keep
 
 
 @functools.lru_cache(maxsize=16)

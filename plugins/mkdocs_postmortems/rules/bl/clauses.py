@@ -11,6 +11,7 @@ the sentence around it, and the noun phrase must name a person (`matching.is_per
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,32 @@ if TYPE_CHECKING:
     from ..text import Span
 
 WHO = rf"(?P<who>{PERSON}|him|her|them)(?![\w-])"
+
+
+class _Lazy:
+    """A pattern compiled when first used. The patterns that embed the person vocabulary
+    (WHO) take tens of milliseconds each to compile, and many texts never reach one:
+    `postmortems check FILE` in a pre-commit hook pays only for what it uses."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._get().match(text, pos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._get().search(text, pos, endpos)
+
+
+Pattern = "re.Pattern[str] | _Lazy"
 # "who" after a noun refers to a person ("which" to a thing)
 RELATIVE_WHO = re.compile(r"\s*,?\s*who\b", re.I)
 # the first person plural and everyone: an exhortation to them is about people
@@ -38,7 +65,7 @@ PARTICIPLE = re.compile(
     re.I,
 )
 # the agent of a cause or failure verb ("caused by", "was botched by", "a typo by")
-AGENT = re.compile(rf"\s+(?:by|on\s+the\s+part\s+of)\s+{WHO}", re.I)
+AGENT = _Lazy(rf"\s+(?:by|on\s+the\s+part\s+of)\s+{WHO}", re.I)
 # a person as the subject of the cause ("root cause: Marta ran", "the cause was that he")
 ACTIVE = (
     r"(?:did\s+not|didn't|never|had\s+not|hadn't|(?!(?:was|were|had|got|received|reported"
@@ -48,12 +75,12 @@ ACTIVE = (
 CAUSE_HEAD = re.compile(
     r"(?:\b(?:root|primary|main|underlying|direct|real|actual|proximate)[\s-]+|\bthe\s+)$", re.I
 )
-CAUSE = re.compile(
+CAUSE = _Lazy(
     r"(?:cause|trigger)(?:\s+(?:of|for)\s+(?:the|this)\s+[\w-]+)?\s*(?:was|is|:|-|—|=)\s*"
     rf"(?:that\s+|simply\s+)?{WHO}\s+(?:\w+ly\s+)?(?P<verb>{ACTIVE})",
     re.I,
 )
-BECAUSE = re.compile(
+BECAUSE = _Lazy(
     rf"(?:because\s+of|due\s+to|blamed?\s+on|fault\s+of)\s+{WHO}"
     r"(?:\s*(?:[.,;:!?]|$)|['’]s?\s+(?:mistake|error|slip|oversight|negligence|carelessness"
     r"|inattention|lapse|failure|actions?|inaction|change|typo))",
@@ -66,10 +93,10 @@ ATTENTIVE = (
     r"|(?!(?:been|had|known|received|got|gotten|access|the|a|an|no|any|more|time|enough)\b)"
     r"[a-z]+(?:ed)?(?:\s+(?:the|it|this|that|their|his|her|up)\b)?"
 )
-HAD = re.compile(rf"had\s+{WHO}\s+(?:only\s+|just\s+)?(?:not\s+)?(?P<verb>{ATTENTIVE})", re.I)
+HAD = _Lazy(rf"had\s+{WHO}\s+(?:only\s+|just\s+)?(?:not\s+)?(?P<verb>{ATTENTIVE})", re.I)
 # "Had X been ..." starts a sentence or follows a comma, "and", "but" or "if"
 INVERTED = re.compile(r"(?:^|[.!?]\s+|[,;:(\n]\s*|\b(?:and|but|if|only)\s+)$", re.I)
-IF = re.compile(
+IF = _Lazy(
     rf"if\s+(?:only\s+)?{WHO}\s+(?:had\s+(?:only\s+|just\s+)?(?:not\s+)?(?P<verb>{ATTENTIVE})"
     r"|(?:was|were)\s+(?:paying|more\s+careful|watching|awake|attentive))",
     re.I,
@@ -88,17 +115,17 @@ EXHORT = re.compile(
     r"|steps|rules))\b",
     re.I,
 )
-EXHORTED = re.compile(
+EXHORTED = _Lazy(
     rf"(?:(?<![\w@.-]){WHO}|\b(?P<we>we|everyone|everybody|people|folks|teams?))"
     r"\s+(?:really\s+|simply\s+|just\s+|all\s+|will\s+|also\s+)?$",
     re.I,
 )
-ASKED = re.compile(
+ASKED = _Lazy(
     rf"(?:need|expect|ask|remind)\s+{WHO}\s+to\s+(?:be\s+more\s+\w+"
     r"|pay\s+(?:more\s+|closer\s+)?attention|double[\s-]check|take\s+(?:more\s+)?care)",
     re.I,
 )
-Frame = tuple[str, "re.Pattern[str] | None", "re.Pattern[str]"]
+Frame = tuple[str, "re.Pattern[str] | None", Pattern]
 FRAMES: dict[str, tuple[Frame, ...]] = {
     " by ": (("agent", PARTICIPLE, AGENT),),
     "cause": (("cause", CAUSE_HEAD, CAUSE),),
@@ -135,11 +162,12 @@ def clause_blame(
     taken: list[tuple[int, int]] | None = None
     frames = [(at, frame) for at, stem in anchors for frame in FRAMES[stem]]
     for at, (kind, back, forward) in frames:
-        match = forward.match(text, at)
-        if match is None:
-            continue
+        # the words before first: the forward patterns are the costly ones to compile
         head = back.search(text, max(0, at - 60), at) if back is not None else None
         if back is not None and head is None:
+            continue
+        match = forward.match(text, at)
+        if match is None:
             continue
         if forward is EXHORT:  # the person stands before the modal
             person = EXHORTED.search(text, max(0, at - 80), at)
