@@ -465,3 +465,14 @@ def test_front_matter_values_are_pyyaml_s(source: str) -> None:
             loader.dispose()
 
     assert construct(fast=True) == construct(fast=False)
+
+
+def test_json_output_escapes_c1_controls_and_keeps_the_data() -> None:
+    """A terminal acts on U+009B (a control sequence) even inside a JSON string."""
+    from mkdocs_postmortems.findings import Finding, format_findings
+
+    message = "title `\x9b31mRED\x85 é` is not allowed"
+    text = format_findings([Finding("2026/a.md", 3, 8, "PM201", "error", message)], 1, "json")
+    assert "\x9b" not in text and "\x85" not in text
+    assert "\\u009b31mRED\\u0085 é" in text  # other non-ASCII text stays readable
+    assert json.loads(text)["findings"][0]["message"] == message

@@ -138,7 +138,7 @@ def test_serve_writes_a_saved_postmortem_alone_then_the_pages_that_list_it(servi
     )
     assert _until(lambda: "Search index lag in the EU region" in _page(url + "2026/c/"))
     assert "mkdocs_postmortems: preview: 2026/c.md in " in log.read_text()
-    assert _until(lambda: "more pages written" in log.read_text())
+    assert _until(lambda: "more pages changed" in log.read_text())
     assert "Search index lag in the EU region" in _page(url + "services/search/")
     assert "Search index lag in the EU region" in _page(url)  # the home page's recent list
     assert log.read_text().count("Building documentation") == 1  # no full rebuild

@@ -148,11 +148,21 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
             panel = tab.page.locator(".pm-findings")
             return panel.inner_text() if panel.count() else ""
 
-        assert _until(lambda: "PM401" in panel_text())
-        text = panel_text()
-        assert f"PM401 line {OWNER_LINE}, error: action item AI-1 has TBD; name the person" in text
-        assert "For example: owner: '@priya'" in text  # the rule's rewrite
-        assert tab.page.locator(".pm-findings code", has_text="TBD").count() == 1  # Markdown
+        # (the preview writes the page at once and the pages that list it a moment later,
+        # then reloads the browsers: each look below waits for a page that holds still)
+        expected = f"PM401 line {OWNER_LINE}, error: action item AI-1 has TBD; name the person"
+        assert _until(lambda: expected in panel_text())
+
+        def panel_as_expected() -> bool:
+            text = panel_text()
+            code = tab.page.locator(".pm-findings code", has_text="TBD")
+            return (
+                expected in text
+                and "For example: owner: '@priya'" in text  # the rule's rewrite
+                and code.count() == 1  # Markdown in the message
+            )
+
+        assert _until(panel_as_expected)
         tab.shot("serve-findings-panel")
 
         # 2. a broken front-matter: the panel, and what the author wrote, not an empty page

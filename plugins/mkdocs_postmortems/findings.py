@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -42,6 +43,9 @@ class Finding:
         )
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -63,7 +67,10 @@ def format_findings(findings: list[Finding], files: int, fmt: str) -> str:
             if row["suggestion"] is None:
                 del row["suggestion"]
             rows.append(row)
-        return json.dumps({"files": files, "findings": rows}, indent=2, ensure_ascii=False)
+        text = json.dumps({"files": files, "findings": rows}, indent=2, ensure_ascii=False)
+        # JSON allows C1 controls raw, and a terminal reading the output would act on them
+        # (U+009B starts a control sequence): escaped, the data is the same
+        return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt == "github":
         return "\n".join(f.github() for f in ordered)
     lines = [f.text() for f in ordered]

@@ -250,7 +250,7 @@ class Preview:
         try:
             if sys.platform != "linux":
                 if self._write_the_rest(built):
-                    self._reload()
+                    self._reload()  # some page a reader may have open changed
                 return
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
@@ -263,8 +263,10 @@ class Preview:
                     process.join()
                     return
             if process.exitcode == 0 and receive.poll():
-                self.plugin.written.update(receive.recv())
-                self._reload()
+                written, changed = receive.recv()
+                self.plugin.written.update(written)
+                if changed:
+                    self._reload()
         except Exception:
             log.warning(
                 "the pages that list the saved post-mortem could not be updated; save again "
@@ -275,33 +277,34 @@ class Preview:
     def _child(self, built: Built, send: Connection) -> None:
         """The forked follow-up: write, then hand back what each page now holds."""
         try:
-            done = self._write_the_rest(built)
+            changed = self._write_the_rest(built)
         except Exception:
             log.warning(
                 "the pages that list the saved post-mortem could not be updated; save again "
                 "or restart `mkdocs serve` (--verbose shows why)"
             )
             log.debug("the preview's follow-up failed", exc_info=True)
-            done = False
-        if done:
-            send.send(self.plugin.written)
+            changed = None
+        if changed is not None:
+            send.send((self.plugin.written, changed))
         send.close()
 
-    def _write_the_rest(self, built: Built) -> bool:
-        """Every page whose content changed, then the outputs; False when cancelled."""
+    def _write_the_rest(self, built: Built) -> int | None:
+        """Every page whose content changed, then the outputs. How many pages a reader
+        sees changed (the browsers reload only then); None when cancelled."""
         plugin = self.plugin
         outputs, renderer = plugin.outputs, plugin.renderer
         if outputs is None or renderer is None:
-            return False
+            return None
         started = time.perf_counter()
         exact = related.compute(outputs.plan.archive, stop=self.cancelled.is_set)
         if exact is None:
-            return False
+            return None
         outputs.plan.archive.__dict__["_related"] = exact
         written = 0
         for file in built.files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             if self.cancelled.is_set():
-                return False
+                return None
             src_uri = file.src_uri
             if file.page is None:
                 continue
@@ -316,20 +319,21 @@ class Preview:
                 html = None  # the home page and others the plugin fills: always written
             if html is not None and plugin.written.get(src_uri) == hash(html):
                 continue
+            before = _read(file.abs_dest_path)
             built.write(file)
-            written += 1
+            written += _read(file.abs_dest_path) != before
         if self.cancelled.is_set():
-            return False
+            return None
         built.static_pages()  # the sitemap leaves drafts out
         rendered = time.perf_counter()
         outputs.result("outputs")
         log.info(
-            "preview: %d more pages written in %.2f s, the search index and exports in %.2f s",
+            "preview: %d more pages changed in %.2f s; the search index and exports in %.2f s",
             written,
             rendered - started,
             time.perf_counter() - rendered,
         )
-        return True
+        return written
 
     def _reload(self) -> None:
         """Tell the browsers to reload, as the server does after a build (unless one runs)."""
@@ -342,6 +346,13 @@ class Preview:
                 return  # a rebuild is under way; it reloads them itself
             server._wanted_epoch = server._visible_epoch = _timestamp()
             condition.notify_all()
+
+
+def _read(path: str | None) -> bytes | None:
+    try:
+        return Path(path).read_bytes() if path else None
+    except OSError:
+        return None
 
 
 def _page_keys(pages: Iterable[Any]) -> list[tuple[str, str]]:
