@@ -5,20 +5,17 @@ would have it."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, make_project
+from conftest import make_project
 from mkdocs_postmortems import build, related
 from mkdocs_postmortems.loader import discover
 from mkdocs_postmortems.pipeline import lint, open_archive
 from mkdocs_postmortems.settings import Settings
 from test_format import GOOD
-from test_serve import _free_port, _get, _until
+from test_serve import _get, _until, mkdocs_serve
 
 TODAY = dt.date(2026, 6, 1)
 A = GOOD
@@ -94,33 +91,9 @@ def test_update_of_a_title_reaches_the_listing_rows(tmp_path: Path) -> None:
 def serving(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     """`mkdocs serve` on three post-mortems; (docs folder, site URL, serve log)."""
     project = make_project(tmp_path, FILES)
-    port = _free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    exe = Path(sys.executable).with_name("mkdocs")
     log_path = tmp_path / "serve.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [str(exe), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-
-        def up() -> bool:
-            try:
-                return _get(url + "2026/a/", timeout=5)[0] == 200
-            except OSError:
-                return False
-
-        assert _until(up, timeout=180), log_path.read_text()
+    with mkdocs_serve(project, "2026/a/", log_path) as url:
         yield project / "postmortems", url, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def _page(url: str) -> str:

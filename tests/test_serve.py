@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,16 +89,13 @@ def _until(condition: Callable[[], bool], timeout: float = 120, step: float = 0.
     return False
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """`mkdocs serve` with `strict: true` on a one-post-mortem archive; (file, page URL)."""
-    project = make_project(tmp_path, {"2026/a.md": GOOD})
-    config = project / "mkdocs.yml"
-    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+@contextmanager
+def mkdocs_serve(project: Path, first_page: str, log_path: Path) -> Iterator[str]:
+    """`mkdocs serve` in `project` until `first_page` answers; yields the site's URL."""
     port = _free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     exe = Path(sys.executable).with_name("mkdocs")
-    log = (tmp_path / "serve.log").open("w")
+    log = log_path.open("w")
     process = subprocess.Popen(
         [str(exe), "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
@@ -105,21 +103,31 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/2026/a/"
+    url = f"http://127.0.0.1:{port}/"
     try:
 
         def up() -> bool:
             try:
-                return _get(url, timeout=5)[0] == 200
+                return _get(url + first_page, timeout=5)[0] == 200
             except OSError:
                 return False
 
-        assert _until(up, timeout=180), (tmp_path / "serve.log").read_text()
-        yield project / "postmortems" / "2026" / "a.md", url
+        assert _until(up, timeout=180), log_path.read_text()
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """`mkdocs serve` with `strict: true` on a one-post-mortem archive; (file, page URL)."""
+    project = make_project(tmp_path, {"2026/a.md": GOOD})
+    config = project / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    with mkdocs_serve(project, "2026/a/", tmp_path / "serve.log") as url:
+        yield project / "postmortems" / "2026" / "a.md", url + "2026/a/"
 
 
 @pytest.mark.browser
