@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -65,12 +66,13 @@ def action_keys(html: str, page_url: str) -> list[tuple[str, str]]:
     return keys
 
 
-def follow(first_url: str, pages: dict[str, str]) -> list[str]:
-    """Every page reached from `first_url` through its page links, in page order."""
+def follow(first_url: str, page: Callable[[str], str]) -> list[str]:
+    """Every page reached from `first_url` through its page links, in page order;
+    `page` gives a page's HTML by its URL."""
     seen, todo = [first_url], [first_url]
     while todo:
         url = todo.pop()
-        for nav in PAGER.findall(pages[url]):
+        for nav in PAGER.findall(page(url)):
             for href in HREF.findall(nav):
                 target = urljoin(BASE + url, href).removeprefix(BASE)
                 if target not in seen:
@@ -113,7 +115,7 @@ def test_small_pages_together_hold_every_item_exactly_once(
     for folder, groups in listings:
         for name, entries in groups.items():
             first = renderer.page_url(f"{folder}/{pages.slug(str(name))}.md")
-            reached = follow(first, rendered)
+            reached = follow(first, rendered.__getitem__)
             found = [link for url in reached for link in incident_links(rendered[url], url)]
             expected = [BASE + e.url for e in entries]
             assert Counter(found) == Counter(expected), (folder, name)  # each exactly once
@@ -126,14 +128,14 @@ def test_small_pages_together_hold_every_item_exactly_once(
     assert len(rows) > 40  # /actions/ is split
     for state, _label, items in actions.state_groups(rows):
         first = renderer.page_url(f"actions/{state}.md")
-        reached = follow(first, rendered)
+        reached = follow(first, rendered.__getitem__)
         found = [key for url in reached for key in action_keys(rendered[url], url)]
         expected = [(BASE + r.entry.url, r.item.id) for r in items]
         assert found == expected, state  # each exactly once, in the page's order
     # stale items have no pages of their own: they open the overdue list, marked stale
     stale = [(BASE + r.entry.url, r.item.id) for r in rows if r.stale]
     assert 10 < len(stale) < sum(r.overdue for r in rows)
-    overdue_pages = follow(renderer.page_url("actions/overdue.md"), rendered)
+    overdue_pages = follow(renderer.page_url("actions/overdue.md"), rendered.__getitem__)
     marked = [
         key
         for url in overdue_pages
@@ -159,7 +161,7 @@ def test_small_pages_together_hold_every_item_exactly_once(
 
     entry = max(archive.visible, key=lambda e: len(e.pm.summary))
     tag = entry.pm.tags[0]
-    reached = follow(renderer.page_url(f"tags/{pages.slug(tag)}.md"), rendered)
+    reached = follow(renderer.page_url(f"tags/{pages.slug(tag)}.md"), rendered.__getitem__)
     row = next(r for u in reached for r in rendered[u].split("<tr>") if f"/{entry.url}" in r)
     shown = html_module.unescape(re.search(r'class="pm-summary">([^<]*)<', row).group(1))
     assert len(entry.pm.summary) > 200 and shown.endswith("…") and len(shown) <= 120
@@ -187,18 +189,13 @@ def test_built_site_pages_hold_every_item_once_and_stay_small(
 
     pages: dict[str, str] = {}
 
+    def read(url: str) -> str:
+        if url not in pages:
+            pages[url] = html(url)
+        return pages[url]
+
     def reach(first: str) -> list[str]:
-        todo, seen = [first], [first]
-        while todo:
-            url = todo.pop()
-            pages.setdefault(url, html(url))
-            for nav in PAGER.findall(pages[url]):
-                for href in HREF.findall(nav):
-                    target = urljoin(BASE + url, href).removeprefix(BASE)
-                    if target not in seen:
-                        seen.append(target)
-                        todo.append(target)
-        return seen
+        return follow(first, read)
 
     by_year = Counter(p["date"][:4] for p in postmortems)
     for year, count in by_year.items():
