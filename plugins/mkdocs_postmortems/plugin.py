@@ -240,13 +240,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if entry is not None and entry.pm is not None:
                 self._linted()
                 fragments = self.outputs.postmortem(entry, page.url)
-                self.written[src_uri] = hash(fragments)
+                self._wrote(src_uri, fragments)
                 output = build.fill_postmortem(output, fragments)
             elif (generated := self.pages.get(src_uri)) is not None and not generated.indexed:
                 listing = self.outputs.page(src_uri, page.url)
-                self.written[src_uri] = hash(listing)
+                self._wrote(src_uri, listing)
                 output = output.replace(_slot(generated), listing, 1)
         return compact_html(output)
+
+    def _wrote(self, src_uri: str, html_text: str) -> None:
+        """What the plugin put in a page, for the preview to tell which pages a save changed."""
+        if self.serve:
+            self.written[src_uri] = hash(html_text)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
