@@ -286,6 +286,9 @@ def test_every_setting_is_an_option_of_mkdocs_yml() -> None:
             "plugin postmortems: required_sections names unknown severities: SEV9",
         ),
         ("      audience: pubilc", "option 'audience': Input should be 'internal' or 'public'"),
+        # a misspelt field would be published anyway: fail closed
+        ("      drop_fields: [author]", "drop_fields names unknown fields: author; fields"),
+        ("      drop_fields: [id, owner]", "drop_fields cannot drop id: every page, link"),
     ],
 )
 def test_config_errors_name_the_option_without_a_traceback(

@@ -128,6 +128,15 @@ def test_a_wrong_option_is_reported_as_mkdocs_reports_it(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
+def test_a_misspelt_drop_field_stops_check_before_anything_is_published(tmp_path: Path) -> None:
+    project_dir = make_project(tmp_path, {"2026/a.md": GOOD}, "      drop_fields: [author]")
+    result = run_cli("check", cwd=project_dir)
+    assert result.returncode == 2
+    assert "option drop_fields: drop_fields names unknown fields: author;" in result.stderr
+    assert "authors" in result.stderr.split("can be dropped:")[1]
+    assert "Traceback" not in result.stderr
+
+
 def test_check_file_imports_neither_mkdocs_nor_the_templates(tmp_path: Path) -> None:
     project_dir = make_project(tmp_path, {"2026/a.md": GOOD})
     code = (

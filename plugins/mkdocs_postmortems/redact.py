@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from .entry import Entry, Section, outline
+from .settings import STRUCTURAL_FIELDS
 
 if TYPE_CHECKING:
     from .model import Postmortem
@@ -171,7 +172,7 @@ def _model(model: _M, fix: Callable[[str], str], hidden: set[str]) -> _M:
     updates: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if name in hidden and name not in _STRUCTURAL:
+        if name in hidden and name not in STRUCTURAL_FIELDS:
             if value not in (None, [], ""):
                 updates[name] = _empty(model, name)
             continue
@@ -191,11 +192,6 @@ def _value(value: Any, fix: Callable[[str], str], hidden: set[str]) -> Any:
         items = [_value(v, fix, hidden) for v in value]
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value
-
-
-# Fields every page, link and index is built from: never dropped (`drop_fields` naming
-# one of them is a configuration error the shells report).
-_STRUCTURAL = frozenset({"id", "title", "date", "severity", "status", "visibility"})
 
 
 def published(pm: Postmortem, settings: Settings) -> Postmortem:

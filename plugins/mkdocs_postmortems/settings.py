@@ -12,9 +12,9 @@ import os
 import time
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model import DEFAULT_SEVERITIES
+from .model import DEFAULT_SEVERITIES, Postmortem
 
 ALL_SECTIONS: list[str] = [
     "Summary",
@@ -28,6 +28,24 @@ ALL_SECTIONS: list[str] = [
 ]
 
 AUDIENCES: tuple[str, ...] = ("internal", "public")
+
+# Fields every page, link and index is built from: never dropped.
+STRUCTURAL_FIELDS = frozenset({"id", "title", "date", "severity", "status", "visibility"})
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of a post-mortem, nested ones too (`owner` of an action item)."""
+    names = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        for kind in getattr(info.annotation, "__args__", ()) or (info.annotation,):
+            for inner in getattr(kind, "__args__", ()) or (kind,):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    names |= _field_names(inner)
+    return names
+
+
+DROPPABLE_FIELDS = frozenset(_field_names(Postmortem) - STRUCTURAL_FIELDS)
 
 DEFAULT_REQUIRED_SECTIONS: dict[str, list[str]] = {
     "SEV1": ALL_SECTIONS,
@@ -102,6 +120,24 @@ class Settings(BaseModel):
     targets: Targets = Targets()
     related_limit: int = Field(5, ge=0, le=50, description="Similar incidents per page.")
     use_directory_urls: bool = True  # MkDocs' own setting, filled in by the shells
+
+    @field_validator("drop_fields")
+    @classmethod
+    def _droppable(cls, names: list[str]) -> list[str]:
+        """A misspelt field would be published anyway, so an unknown name fails closed."""
+        structural = sorted(set(names) & STRUCTURAL_FIELDS)
+        if structural:
+            raise ValueError(
+                f"drop_fields cannot drop {', '.join(structural)}: every page, link and index"
+                " is built from it; remove it from drop_fields"
+            )
+        unknown = sorted(set(names) - DROPPABLE_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"drop_fields names unknown fields: {', '.join(unknown)}; fields that can be"
+                f" dropped: {', '.join(sorted(DROPPABLE_FIELDS))}"
+            )
+        return names
 
     @model_validator(mode="after")
     def _sections_for_known_severities(self) -> Settings:
