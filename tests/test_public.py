@@ -334,3 +334,29 @@ def test_public_reading_lists_name_only_public_postmortems(public_site: Path) ->
     assert named and named <= public_ids
     index = (public_site / "reading-lists/index.html").read_text(encoding="utf-8")
     assert "payments-team" not in index and "new-engineers" in index
+
+
+def test_a_reading_lists_own_words_are_redacted_like_a_postmortems(tmp_path: Path) -> None:
+    pm_id = re.search(r"^id: (\S+)$", PUBLIC, re.M).group(1)  # type: ignore[union-attr]
+    reading_list = (
+        "---\ntitle: Start here <!-- redact -->kiwi<!-- /redact -->\n"
+        "audience: New <!-- redact -->wombat<!-- /redact --> engineers\npostmortems:\n"
+        f"  - id: {pm_id}\n    why: Ask <!-- redact -->quokka<!-- /redact --> about it.\n"
+        "---\nRead it with <!-- redact -->numbat<!-- /redact --> first.\n"
+    )
+    files = {"2026/a.md": PUBLIC, "reading-lists/start.md": reading_list}
+    secrets = ("kiwi", "wombat", "quokka", "numbat")
+    public = make_project(tmp_path / "public", files, "      audience: public\n")
+    assert build_site(public, tmp_path / "public-site").returncode == 0
+    site = everything(tmp_path / "public-site")
+    for word in secrets:
+        assert [n for n, t in site.items() if word in t] == [], word
+    page = site["reading-lists/start/index.html"]
+    assert "<title>Start here ████████" in page
+    assert "Ask ████████ about it." in page and "New ████████ engineers" in page
+    assert page.count('aria-label="redacted"') == 1  # the body's bar
+    internal = make_project(tmp_path / "internal", files)
+    assert build_site(internal, tmp_path / "internal-site").returncode == 0
+    page = everything(tmp_path / "internal-site")["reading-lists/start/index.html"]
+    assert "Ask quokka about it." in page and "<title>Start here kiwi" in page
+    assert "numbat" in page and "redact --" not in page

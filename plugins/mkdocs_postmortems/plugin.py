@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import AnchorLink
 
-from . import build, escaping, navigation
+from . import build, escaping, navigation, redact
 from .archive import Archive
 from .clean import terminal
 from .config import PostmortemsConfig, to_settings
@@ -203,8 +203,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.meta["title"] = page.title = html.escape(generated.title)
             if self.hide_nav:
                 page.meta["hide"] = ["navigation"]
-        elif src_uri in self.curated and isinstance(page.meta.get("title"), str):
-            page.meta["title"] = page.title = html.escape(page.meta["title"])
+        elif src_uri in self.curated and self.archive is not None:
+            # a reading list: the curator's words are published like a post-mortem's
+            public = redact.is_public(self.archive.settings)
+            if isinstance(page.meta.get("title"), str):
+                title = redact.clean(page.meta["title"], public)
+                page.meta["title"] = page.title = html.escape(title)
+            return build.prepare_body(markdown, self.archive)
         return None
 
     def on_page_content(

@@ -21,6 +21,7 @@ from ..archive import Archive
 from ..entry import Entry, url_for
 from ..findings import Finding
 from ..loader import Document, display_path, key_path, load
+from ..redact import clean, is_public
 from ..render import Page, Renderer
 from ..rules import Selection
 from ..settings import Settings
@@ -188,8 +189,8 @@ class Card:
 def cards(archive: Archive, rl: ReadingList) -> list[Card]:
     """The list's items in the curator's order, each with the post-mortem it names."""
     out: list[Card] = []
-    public = archive.settings.audience == "public"
-    for item in rl.meta.postmortems if rl.meta else []:
+    public = is_public(archive.settings)
+    for item in published(archive, rl).postmortems if rl.meta else []:
         entry = archive.by_id.get(item.id)
         if entry is not None and not _published_page(archive, entry):
             entry = None
@@ -197,6 +198,17 @@ def cards(archive: Archive, rl: ReadingList) -> list[Card]:
             continue  # the public edition names no internal incident, not even its id
         out.append(Card(len(out) + 1, item.id, item.why, entry))
     return out
+
+
+def published(archive: Archive, rl: ReadingList) -> ReadingListMeta:
+    """The list's own words as this edition publishes them: the curator may redact too."""
+    meta = rl.meta
+    assert meta is not None
+    public = is_public(archive.settings)
+    items = [item.model_copy(update={"why": clean(item.why, public)}) for item in meta.postmortems]
+    audience = clean(meta.audience, public) if meta.audience is not None else None
+    update = {"title": clean(meta.title, public), "audience": audience, "postmortems": items}
+    return meta.model_copy(update=update)
 
 
 def _publishable(archive: Archive, rl: ReadingList) -> bool:
@@ -218,7 +230,7 @@ def summary(archive: Archive, rl: ReadingList) -> dict[str, Any]:
     shown = [c for c in items if c.entry is not None]
     return {
         "list": rl,
-        "meta": rl.meta,
+        "meta": published(archive, rl) if rl.meta else None,
         "cards": items,
         "count": len(shown),
         "minutes": sum(c.entry.reading_minutes for c in shown if c.entry),
