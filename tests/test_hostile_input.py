@@ -266,6 +266,14 @@ CASES = {
         "control character U+001B (ESC) in `Checkout \\x1b[31mfailing`; delete it, or write "
         "what it stands for in words",
     ),
+    "bidi": (
+        pm().replace("Checkout failing", "Checkout \u202egniliaf"),
+        "PM110",
+        3,
+        8,
+        "control character U+202E (right-to-left override) in `Checkout \\u202egniliaf after …`; "
+        "delete it, or write what it stands for in words",
+    ),
     "raw": (
         pm().replace("Checkout failing", "Checkout\x08 failing"),
         "PM110",

@@ -21,6 +21,11 @@ import re
 
 # C0 controls but tab and newline, DEL, and C1 controls (U+0085 NEL included).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What PM110 asks to remove from the front-matter: control characters, and the
+# bidirectional embeddings and overrides that show a title's words in another order than
+# they are stored ("Trojan Source"). Marks and isolates (U+200E, U+2066...) are kept: they
+# are how right-to-left text is written correctly.
+HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
 # For the terminal also bidirectional overrides and isolates, which reorder what is shown
 # ("Trojan Source"), and newlines and tabs inside one value.
 _TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -87,6 +92,11 @@ def describe(char: str) -> str:
         "\x7f": "DEL",
         "\x85": "NEL",
         "\x9b": "CSI",
+        "\u202a": "left-to-right embedding",
+        "\u202b": "right-to-left embedding",
+        "\u202c": "pop directional formatting",
+        "\u202d": "left-to-right override",
+        "\u202e": "right-to-left override",
     }
     name = names.get(char)
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")

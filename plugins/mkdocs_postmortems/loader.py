@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .clean import CONTROL, describe
+from .clean import HIDDEN, describe
 from .findings import Finding
 
 FM_BOUNDARY = YAMLHandler.FM_BOUNDARY
@@ -340,7 +340,7 @@ class _Composer:
             yaml.SequenceNode,
             yaml.MappingNode,
         )
-        control = CONTROL.search
+        control = HIDDEN.search
         anchors: dict[str, tuple[yaml.Node, int | None]] = {}
         # open collections: [node, is a sequence, anchor, count before it, key awaiting value]
         stack: list[list[Any]] = []
@@ -443,7 +443,7 @@ class _Composer:
         anchors[anchor] = (node, size)
 
     def _control(self, event: Any, value: str) -> None:
-        offset = CONTROL.search(value).start()  # type: ignore[union-attr]
+        offset = HIDDEN.search(value).start()  # type: ignore[union-attr]
         self.controls.append(
             (
                 event.start_mark,
@@ -453,11 +453,16 @@ class _Composer:
         )
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _excerpt(value: str, offset: int) -> str:
     """Up to 30 characters around a position, control characters as escapes."""
     start = max(0, offset - 15)
     text = value[start : offset + 15]
-    shown = CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text).replace("`", "'")
+    shown = HIDDEN.sub(_escape, text).replace("`", "'")
     return ("…" if start else "") + shown + ("…" if offset + 15 < len(value) else "")
 
 
