@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import SCREENSHOTS, build_site, make_project, run_cli
+from finder_files import chunk_files, fact_rows, facts, text_rows
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +32,10 @@ SAME_QUERIES = [
     "-tag:dns year:2025",
     "severity:sev1 service:checkout",
     'service:"kafka" service:dns -"route leak"',
+    'retry storm -"retry storm"',
+    '-"retry storm"',
+    '"connection pool" service:payments',
+    '-"the" -tag:dns',
     "status:published latency",
     "the checkout",
     "Certificates expiring",
@@ -133,7 +140,8 @@ def test_no_results_offers_to_drop_a_filter(tab, example_url: str) -> None:
     tab.shot("finder-no-results")
     empty.locator("button", has_text="Drop zeppelin").click()
     assert url_query(page) == "service:payments"
-    assert len(shown_ids(page)) == 3
+    # the results' text loads now (the empty result needed none), then they show
+    page.wait_for_function("document.querySelectorAll('a[data-pm-id]').length === 3")
     assert not empty.is_visible()
     assert tab.errors == []
 
@@ -188,7 +196,7 @@ def test_keyboard_only(tab, example_url: str) -> None:
 
 @pytest.mark.parametrize("query", SAME_QUERIES)
 def test_cli_and_browser_agree(tab, example_url: str, query: str) -> None:
-    cli = run_cli("search", "--json", "--limit", "500", query)
+    cli = run_cli("search", "--json", "--limit", "500", "--", query)
     assert cli.returncode == 0, cli.stderr
     expected = [row["id"] for row in json.loads(cli.stdout)]
     page = open_finder(tab, example_url, query)
@@ -243,13 +251,13 @@ def test_index_files_are_written_and_lunr_comes_from_mkdocs(example_site: Path) 
     from mkdocs_postmortems.features.finder import lunr_js
 
     index = json.loads((example_site / "search/postmortems-terms.json").read_text("utf-8"))
-    docs = json.loads((example_site / "search/postmortems-docs.json").read_text("utf-8"))
     assert index["fields"] == ["title", "keywords", "summary", "body"]
     folder = example_site / "search/postmortems"
     shards = [json.loads(p.read_text("utf-8")) for p in folder.iterdir()]
     assert index["shards"] == sorted(index["shards"]) and len(shards) == len(index["shards"])
     assert any("retri" in shard for shard in shards)  # stemmed words, as lunr.js stems
-    assert [d[0] for d in docs["docs"]][:2] == ["INC-2026-08-19-001", "INC-2026-07-08-001"]
+    ids = [row["id"] for row in fact_rows(example_site)]
+    assert ids[:2] == ["INC-2026-08-19-001", "INC-2026-07-08-001"]
     copied = example_site / "assets/postmortems/lunr.js"
     assert copied.read_bytes() == lunr_js().read_bytes()
     repo = Path(__file__).resolve().parent.parent
@@ -266,4 +274,112 @@ def test_empty_archive_builds_and_says_so(tab, tmp_path: Path, serve_dir) -> Non
         assert shown_ids(page) == []
         assert page.locator("#pm-find-status").inner_text() == "No post-mortem matches this search."
         assert "no published post-mortems yet" in page.locator("#pm-find-empty").inner_text()
+    assert tab.errors == []
+
+
+# -- what a cold page loads, on an archive of several text chunks ---------------------------
+
+GENERATED = 100  # post-mortems: four text chunks
+
+
+def _generate_module():
+    """benchmarks/generate.py, the archive generator the scale tests use too."""
+    if "bench_generate" not in sys.modules:
+        path = Path(__file__).resolve().parent.parent / "benchmarks/generate.py"
+        spec = importlib.util.spec_from_file_location("bench_generate", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["bench_generate"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["bench_generate"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A generated archive (project, built site) whose text comes in several chunks."""
+    folder = tmp_path_factory.mktemp("chunks")
+    project = _generate_module().generate(GENERATED, folder / "archive", seed=7)
+    site = folder / "site"
+    result = build_site(project, site)
+    assert result.returncode == 0, result.stderr
+    return project, site
+
+
+def cli_ids(query: str, project: Path) -> list[str]:
+    result = run_cli("search", "--json", "--limit", "500", query, cwd=project)
+    assert result.returncode == 0, result.stderr
+    return [row["id"] for row in json.loads(result.stdout)]
+
+
+def test_a_cold_filter_query_loads_only_the_text_it_shows(
+    tab, generated: tuple[Path, Path], serve_dir
+) -> None:
+    project, site = generated
+    size = facts(site)["chunk"]
+    position = {row["id"]: n for n, row in enumerate(fact_rows(site))}
+    chunks = len(chunk_files(site))
+
+    def chunks_of(ids: list[str]) -> list[int]:
+        return sorted({position[i] // size for i in ids})
+
+    query = "-severity:SEV1"
+    expected = cli_ids(query, project)
+    # the data this test needs: the second page of results starts a chunk of its own
+    assert len(chunks_of(expected[:20])) < len(chunks_of(expected[:40])) < chunks
+    fetched: list[str] = []
+    tab.page.on("request", lambda request: fetched.append(urlparse(request.url).path))
+
+    def texts() -> list[int]:
+        found = [p for p in fetched if p.startswith("/search/postmortems-text/")]
+        assert len(found) == len(set(found)), found  # each chunk once
+        return sorted(int(Path(p).stem) for p in found)
+
+    with serve_dir(site) as url:
+        page = open_finder(tab, url, query)
+        assert shown_ids(page) == expected[:20]
+        assert texts() == chunks_of(expected[:20])
+        assert not [p for p in fetched if p.startswith("/search/postmortems/")]  # no words
+        assert "/search/postmortems-facts.json" in fetched
+        page.locator(".pm-find-more button").click()
+        page.wait_for_function(f"document.activeElement.dataset.pmId === {expected[20]!r}")
+        assert shown_ids(page) == expected[:40]
+        assert texts() == chunks_of(expected[:40])
+        # the ids, in order, come from the facts: no text is loaded for them
+        assert page.evaluate("q => window.pmFinder.search(q)", query) == expected
+        assert texts() == chunks_of(expected[:40])
+    assert tab.errors == []
+
+
+def test_the_header_box_lists_the_cli_order_and_loads_only_their_text(
+    tab, generated: tuple[Path, Path], serve_dir
+) -> None:
+    project, site = generated
+    size = facts(site)["chunk"]
+    ids = [row["id"] for row in fact_rows(site)]
+    urls = [row[2] for row in text_rows(site)]
+    query = "-severity:SEV1"  # a filter: no generated page joins the post-mortems
+    expected = cli_ids(query, project)[:20]  # the box lists 20; /find/ has them all
+    assert len(cli_ids(query, project)) > 20
+    fetched: list[str] = []
+    tab.page.on("request", lambda request: fetched.append(urlparse(request.url).path))
+    with serve_dir(site) as url:
+        page = tab.page
+        page.goto(url)
+        page.fill("input.md-search__input", query)
+        page.keyboard.press("End")
+        # Material shows ten at once (the first answer), the second answer adds ten more
+        page.wait_for_function(
+            "document.querySelector('.md-search-result__meta').textContent.includes('20')"
+        )
+        shown = page.eval_on_selector_all(
+            ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert [href.split("/")[-2] for href in shown] == [
+            urls[ids.index(i)].split("/")[-2] for i in expected[: len(shown)]
+        ]
+        assert len(shown) >= 10
+        texts = sorted(
+            int(Path(p).stem) for p in fetched if p.startswith("/search/postmortems-text/")
+        )
+        assert texts == sorted({ids.index(i) // size for i in expected})
     assert tab.errors == []

@@ -189,14 +189,23 @@ def test_the_theme_search_index_holds_only_the_tags_it_keeps(internal_site: Path
 
 
 def test_json_outputs_escape_markup(internal_site: Path) -> None:
-    for name in (
-        "api/postmortems.json",
-        "api/action-items.json",
-        "search/postmortems-docs.json",
-    ):
+    for name in ("api/postmortems.json", "api/action-items.json"):
         text = (internal_site / name).read_text(encoding="utf-8")
         assert "<" not in text and ">" not in text, name
         assert SCRIPT in json.dumps(json.loads(text), ensure_ascii=False), name
+
+
+def test_finder_index_escapes_markup(internal_site: Path) -> None:
+    """The facts (tags, services) and the text chunks (titles, summaries) the finder loads."""
+    folder = internal_site / "search"
+    files = [folder / "postmortems-facts.json", *sorted((folder / "postmortems-text").iterdir())]
+    texts = {path.name: path.read_text(encoding="utf-8") for path in files}
+    assert [name for name, text in texts.items() if "<" in text or ">" in text] == []
+    facts = json.loads(texts["postmortems-facts.json"])
+    assert "tag<img src=x onerror=window.__pwned=1>" in facts["names"]["tag"]
+    rows = [row for path in files[1:] for row in json.loads(texts[path.name])]
+    assert [row[0].startswith(f"Title {SCRIPT}") for row in rows].count(True) == 1
+    assert [row[1].startswith(f"Summary {SCRIPT}") for row in rows].count(True) == 1
 
 
 def test_feed_is_well_formed_xml_with_the_text(internal_site: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SCREENSHOTS, build_site, run_cli
+from finder_files import fact_rows, text_rows
 from mkdocs_postmortems import __version__
 from mkdocs_postmortems.init import EXAMPLE, FILES, default_requirement
 from mkdocs_postmortems.navigation import site_nav
@@ -342,11 +343,14 @@ def test_adoption_end_to_end(tmp_path: Path) -> None:
         html = (site / listing / "index.html").read_text(encoding="utf-8")
         assert title in html, listing or "home"
         assert f'href="{"../" * listing.count("/")}{url}"' in html, listing or "home"
-    finder = json.loads((site / "search" / "postmortems-docs.json").read_text(encoding="utf-8"))
-    columns = finder["columns"]
-    (row,) = finder["docs"]
-    assert row[columns.index("id")] == "INC-2026-03-02-001"
-    assert row[columns.index("title")] == title
+    (row,) = fact_rows(site)
+    assert (row["id"], row["services"], row["tags"]) == (
+        "INC-2026-03-02-001",
+        ["checkout"],
+        ["config"],
+    )
+    ((found_title, _, found_url),) = text_rows(site)
+    assert (found_title, found_url) == (title, url)
 
 
 # -- the minimal config ---------------------------------------------------------------------

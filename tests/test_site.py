@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, ROOT, build_site, make_project
+from conftest import EPOCH, ROOT, build_site, make_project, run_cli
+from finder_files import chunk_files, fact_rows, facts, text_rows
 from test_format import GOOD
 
 RECURRENCE = "2026/2026-02-17-payments-retry-storm-recurrence/index.html"
@@ -67,6 +68,49 @@ def test_header_search_asks_the_finders_index(example_site: Path) -> None:
     home = read(example_site, "index.html")
     assert '"search": "assets/postmortems/search-worker.js"' in home
     assert (example_site / "assets/postmortems/search-worker.js").is_file()
+
+
+def test_finder_facts_hold_no_text_and_the_chunks_each_postmortem_once(
+    example_site: Path,
+) -> None:
+    """What every finder query loads (facts) is apart from what only results shown load
+    (title, summary, URL in chunks): together they hold every listed post-mortem once."""
+    import yaml
+
+    listed = run_cli("search", "--json", "--limit", "500", "")
+    assert listed.returncode == 0, listed.stderr
+    ids = [row["id"] for row in json.loads(listed.stdout)]
+    written = {}
+    for path in (ROOT / "postmortems").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            meta = yaml.safe_load(text.split("---\n")[1])
+            if "id" in meta:  # not a reading list
+                written[meta["id"]] = meta
+    rows = fact_rows(example_site)
+    assert [row["id"] for row in rows] == ids
+    fields = ("date", "severity", "status", "services", "tags")
+    assert [tuple(row[f] for f in fields) for row in rows] == [
+        (str(written[i]["date"]), *(written[i][f] for f in fields[1:])) for i in ids
+    ]
+    size = facts(example_site)["chunk"]
+    files = chunk_files(example_site)
+    assert [path.name for path in files] == [f"{k}.json" for k in range(len(files))]
+    assert [len(json.loads(path.read_text("utf-8"))) for path in files[:-1]] == [size] * (
+        len(files) - 1
+    )
+    texts = text_rows(example_site)
+    assert [(title, summary) for title, summary, _ in texts] == [
+        (written[i]["title"], written[i]["summary"]) for i in ids
+    ]
+    for (_, _, url), pm_id in zip(texts, ids, strict=True):
+        assert f'<code class="pm-id">{pm_id}</code>' in read(example_site, url + "index.html")
+    facts_text = read(example_site, "search/postmortems-facts.json")
+    for pm_id in ids:
+        for field in ("title", "summary"):
+            words = written[pm_id][field].split()
+            for start in range(0, len(words) - 2):  # no three words of it in a row
+                assert " ".join(words[start : start + 3]) not in facts_text, (pm_id, field)
 
 
 def test_body_opening_like_a_meta_line_is_kept(tmp_path: Path) -> None:

@@ -11,10 +11,12 @@ Values of one field are alternatives (service:a service:b = either); different
 fields must all hold. Words are stemmed and weighed by lunr (the Python port);
 its index is turned into `Postings` (per word, the weight of each document in
 each field), which the site writes in shards a query fetches only as it needs
-them. Scores are lunr's, worked out here and in find.js with the same arithmetic
-in the same order, so the CLI and the browser rank alike. Filters and phrases
-are checked on the compact document list written next to the postings. Order:
-score, ties newest first; a query with no words lists newest first.
+them. Scores are lunr's, worked out here and in finder-core.js with the same
+arithmetic in the same order, so the CLI and the browser rank alike. Filters and
+phrases are checked on the compact document list `build` returns (the site serves
+it in two parts, see features/finder.py: the facts filters need, and the titles
+and summaries phrases need, in chunks). Order: score, ties newest first; a query
+with no words lists newest first.
 """
 
 from __future__ import annotations

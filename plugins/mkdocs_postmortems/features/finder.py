@@ -1,15 +1,26 @@
 """The finder page (/find/) and the search index it loads, written at build time.
 
-The index is `search.Postings` cut into shards of about 48 KB (`search/postmortems/N.json`)
-with a directory of their first words (`search/postmortems-terms.json`): a query fetches
-the document list and the shards of its own words only, so the first result comes about as
-fast at 10,000 post-mortems as at 100. The header search box asks the same index, in the
-same query language (`assets/postmortems/search-worker.js`). lunr.js (its stemmer and stop
-words) is copied from the installed MkDocs package, never from the repo.
+What the browser loads comes in pieces, so the first result comes about as fast at
+10,000 post-mortems as at 100:
+
+- `search/postmortems-terms.json`: the first word of each postings shard;
+- `search/postmortems/N.json`: `search.Postings` cut into shards of about 48 KB, in word
+  order; a query fetches the shards of its own words only;
+- `search/postmortems-facts.json`: what every query filters on and what a result list
+  needs to rank and count, in the document list's order (newest first): id, date,
+  severity, status, services, tags, as compact columns (`site_documents`);
+- `search/postmortems-text/K.json`: title, summary and URL of the post-mortems at
+  positions `K * chunk` to `K * chunk + chunk - 1` (`chunk` is in the facts file). A page
+  of results loads the chunks it shows; a phrase loads those of the documents it must read.
+
+The header search box asks the same index, in the same query language
+(`assets/postmortems/search-worker.js`). lunr.js (its stemmer and stop words) is copied
+from the installed MkDocs package, never from the repo.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import re
 import shutil
@@ -20,12 +31,17 @@ from typing import Any
 from ..archive import Archive
 from ..escaping import json_text
 from ..render import Page, Renderer
-from ..search import FIELDS, build
+from ..search import FIELDS, build, utf16
 from .base import Feature, SiteInfo
 
 INDEX = "search/postmortems-terms.json"
 SHARDS = "search/postmortems"
-DOCS = "search/postmortems-docs.json"
+FACTS = "search/postmortems-facts.json"
+TEXTS = "search/postmortems-text"
+# Post-mortems per text chunk (about 10 KB at 10,000): a page of 20 ranked results is
+# scattered over the archive, so it loads up to 20 chunks, each small; a page of a filter,
+# newest first, loads neighbouring ones. find.js shows each result as its chunk arrives.
+CHUNK = 25
 LUNR = "assets/postmortems/lunr.js"
 
 
@@ -43,7 +59,7 @@ def finder_page(archive: Archive) -> list[Page]:
             "find/index.md",
             "Find",
             "postmortems/find.html",
-            {"facets": facets, "fields": FIELDS, "index": INDEX, "docs": DOCS, "lunr": LUNR},
+            {"facets": facets, "fields": FIELDS, "index": INDEX, "facts": FACTS, "lunr": LUNR},
             "Search the post-mortems by words, service, tag, severity, year and status.",
         )
     ]
@@ -58,13 +74,83 @@ def lunr_js() -> Path:
     return folder / "contrib" / "search" / "templates" / "search" / "lunr.js"
 
 
+def site_documents(meta: dict[str, Any], chunk: int = CHUNK) -> tuple[dict[str, Any], list[Any]]:
+    """The document list of `search.build` as the site serves it: the facts every query
+    filters on, and the text chunks a page of results (or a phrase) loads.
+
+    The facts are columns, one value per post-mortem, newest first; every query loads
+    them whole, so they are kept small (about 40 bytes a post-mortem):
+
+    - `id`: "n:rest", the first n characters shared with the id before (ids are ASCII
+      and hold no colon, so the browser slices them alike);
+    - `days`: days before the date of the post-mortem before (the first: before `newest`);
+    - `severity`, `status`: a name's position in `names`; `service`, `tag`: lists of them.
+
+    Names are written once, most used first (the shortest numbers); ties in UTF-16 order,
+    so the bytes depend on nothing but the archive.
+    """
+    column = {name: n for n, name in enumerate(meta["columns"])}
+    docs = meta["docs"]
+    lists = {
+        "severity": [[d[column["severity"]]] for d in docs],
+        "status": [[d[column["status"]]] for d in docs],
+        "service": [d[column["services"]] for d in docs],
+        "tag": [d[column["tags"]] for d in docs],
+    }
+    names: dict[str, list[str]] = {}
+    numbers: dict[str, list[list[int]]] = {}
+    for field, values in lists.items():
+        counts = Counter(v for row in values for v in row)
+        names[field] = sorted(counts, key=lambda v: (-counts[v], utf16(v)))
+        position = {name: n for n, name in enumerate(names[field])}
+        numbers[field] = [[position[v] for v in row] for row in values]
+    ids: list[str] = []
+    days: list[int] = []
+    previous_id = ""
+    dates = [dt.date.fromisoformat(d[column["date"]]) for d in docs]
+    previous_date = dates[0] if dates else None
+    for d, date in zip(docs, dates, strict=True):
+        pm_id = d[column["id"]]
+        shared = _shared(previous_id, pm_id)
+        ids.append(f"{shared}:{pm_id[shared:]}")
+        days.append((previous_date - date).days if previous_date else 0)
+        previous_id, previous_date = pm_id, date
+    facts = {
+        "fields": meta["fields"],
+        "severities": meta["severities"],
+        "names": names,
+        "chunk": chunk,
+        "newest": dates[0].isoformat() if dates else None,
+        "id": ids,
+        "days": days,
+        "severity": [row[0] for row in numbers["severity"]],
+        "status": [row[0] for row in numbers["status"]],
+        "service": numbers["service"],
+        "tag": numbers["tag"],
+    }
+    text = [[d[column["title"]], d[column["summary"]], d[column["url"]]] for d in docs]
+    chunks = [text[k : k + chunk] for k in range(0, len(text), chunk)]
+    return facts, chunks
+
+
+def _shared(a: str, b: str) -> int:
+    """How many first characters two strings share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def write_index(archive: Archive, renderer: Renderer, site: SiteInfo) -> None:
     postings, meta = build(archive)
     firsts, shards = postings.shards()
     directory = {"fields": postings.serialize()["fields"], "shards": firsts}
-    files: list[tuple[str, Any]] = [(INDEX, directory), (DOCS, meta)]
+    facts, chunks = site_documents(meta)
+    files: list[tuple[str, Any]] = [(INDEX, directory), (FACTS, facts)]
     files += [(f"{SHARDS}/{n}.json", shard) for n, shard in enumerate(shards)]
-    shutil.rmtree(site.site_dir / SHARDS, ignore_errors=True)  # no shard of an earlier build
+    files += [(f"{TEXTS}/{k}.json", chunk) for k, chunk in enumerate(chunks)]
+    for folder in (SHARDS, TEXTS):  # no shard or chunk of an earlier build
+        shutil.rmtree(site.site_dir / folder, ignore_errors=True)
     for name, data in files:
         path = site.site_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 /* The finder page: the query language of search.py (finder-core.js, shared with the header
-   search box) over the build's sharded index. Post-mortem text is only ever set with
-   textContent, never as HTML. */
+   search box) over the build's sharded index. Results and facets come from the facts file;
+   only the text chunks of the results shown are loaded. Post-mortem text is only ever set
+   with textContent, never as HTML. */
 (function () {
   "use strict";
   var root = document.getElementById("pm-find");
@@ -17,7 +18,6 @@
   var stem = core.stem;
   var unique = core.unique;
   var finder = new core.Finder(root.getAttribute("data-root"));
-  var docs = [];
 
   // -- the page ---------------------------------------------------------------------------
   var form = root.querySelector("form");
@@ -85,7 +85,7 @@
     FIELDS.forEach(function (field) {
       var counts = {};
       hits.forEach(function (hit) {
-        unique(valueList(docs[hit.position], field)).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        unique(finder.values(hit.position, field)).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
       (selected[field] || []).forEach(function (v) {
         var known = Object.keys(counts).filter(function (k) { return k.toLowerCase() === v; })[0];
@@ -134,55 +134,49 @@
       if (again) again.focus();
     }
   }
-  function valueList(doc, field) {
-    if (field === "service") return doc[6];
-    if (field === "tag") return doc[7];
-    if (field === "severity") return [doc[3]];
-    if (field === "year") return [doc[2].slice(0, 4)];
-    return [doc[4]];
+  // The positions of the results on the page: their text chunks are all it loads.
+  function onPage(hits) {
+    return hits.slice(0, shown).map(function (hit) { return hit.position; });
   }
 
-  function renderHits(hits, clauses) {
-    var stems = {};
-    words(clauses, false).forEach(function (w) { stems[stem(w)] = true; });
-    list.textContent = "";
-    hits.slice(0, shown).forEach(function (hit) {
-      var doc = docs[hit.position];
-      var li = el("li", { class: "pm-find-hit" });
-      var head = el("p", { class: "pm-find-head" });
-      head.appendChild(el("span", { class: "pm-badge pm-sev pm-sev-" + doc[3].toLowerCase().replace(/[^a-z0-9]+/g, "-") }, doc[3]));
+  function hitItem(hit, stems) {
+    var doc = finder.doc(hit.position);
+    var li = el("li", { class: "pm-find-hit" });
+    var head = el("p", { class: "pm-find-head" });
+    head.appendChild(el("span", { class: "pm-badge pm-sev pm-sev-" + doc.severity.toLowerCase().replace(/[^a-z0-9]+/g, "-") }, doc.severity));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(el("time", { datetime: doc.date }, doc.date));
+    head.appendChild(document.createTextNode(" "));
+    var link = el("a", { href: base + doc.url, "data-pm-id": doc.id, class: "pm-find-link" });
+    link.appendChild(highlight(doc.title, stems));
+    head.appendChild(link);
+    if (doc.status !== "published") {
       head.appendChild(document.createTextNode(" "));
-      head.appendChild(el("time", { datetime: doc[2] }, doc[2]));
-      head.appendChild(document.createTextNode(" "));
-      var link = el("a", { href: base + doc[8], "data-pm-id": doc[0], class: "pm-find-link" });
-      link.appendChild(highlight(doc[1], stems));
-      head.appendChild(link);
-      if (doc[4] !== "published") {
-        head.appendChild(document.createTextNode(" "));
-        head.appendChild(el("span", { class: "pm-badge pm-status pm-status-" + doc[4] }, doc[4]));
-      }
-      li.appendChild(head);
-      var summary = el("p", { class: "pm-summary" });
-      summary.appendChild(highlight(doc[5], stems));
-      li.appendChild(summary);
-      var meta = el("p", { class: "pm-find-meta" });
-      doc[6].forEach(function (s) { meta.appendChild(el("span", { class: "pm-chip" }, s)); meta.appendChild(document.createTextNode(" ")); });
-      doc[7].forEach(function (t) { meta.appendChild(el("span", { class: "pm-chip pm-tag" }, "#" + t)); meta.appendChild(document.createTextNode(" ")); });
-      li.appendChild(meta);
-      list.appendChild(li);
-    });
-    if (hits.length > shown) {
-      var li = el("li", { class: "pm-find-more" });
-      var more = el("button", { type: "button", class: "md-button" }, "Show " + Math.min(PAGE, hits.length - shown) + " more");
-      more.addEventListener("click", function () {
-        shown += PAGE;
-        render(input.value);
-        var links = list.querySelectorAll("a.pm-find-link");
-        if (links[shown - PAGE]) links[shown - PAGE].focus();
-      });
-      li.appendChild(more);
-      list.appendChild(li);
+      head.appendChild(el("span", { class: "pm-badge pm-status pm-status-" + doc.status }, doc.status));
     }
+    li.appendChild(head);
+    var summary = el("p", { class: "pm-summary" });
+    summary.appendChild(highlight(doc.summary, stems));
+    li.appendChild(summary);
+    var meta = el("p", { class: "pm-find-meta" });
+    doc.services.forEach(function (s) { meta.appendChild(el("span", { class: "pm-chip" }, s)); meta.appendChild(document.createTextNode(" ")); });
+    doc.tags.forEach(function (t) { meta.appendChild(el("span", { class: "pm-chip pm-tag" }, "#" + t)); meta.appendChild(document.createTextNode(" ")); });
+    li.appendChild(meta);
+    return li;
+  }
+  function moreItem(hits) {
+    var li = el("li", { class: "pm-find-more" });
+    var more = el("button", { type: "button", class: "md-button" }, "Show " + Math.min(PAGE, hits.length - shown) + " more");
+    more.addEventListener("click", function () {
+      shown += PAGE;
+      var first = shown - PAGE;
+      render(input.value).then(function () {  // the next page's text may have to load first
+        var links = list.querySelectorAll("a.pm-find-link");
+        if (links[first]) links[first].focus();
+      });
+    });
+    li.appendChild(more);
+    return li;
   }
 
   function renderEmpty(clauses) {
@@ -220,25 +214,51 @@
       statusBox.textContent = "";
       list.textContent = "";
       emptyBox.hidden = true;
-      return;
+      return Promise.resolve();
     }
     errorBox.hidden = true;
     input.removeAttribute("aria-invalid");
     var ticket = ++rendering;
-    if (finder.loaded(clauses)) {  // at once: "Show more" moves the focus right after
-      show(text, clauses, finder.run(clauses));
-      return Promise.resolve();
-    }
+    if (finder.loaded(clauses)) return display(ticket, text, clauses, finder.run(clauses));
     statusBox.textContent = "Searching…";
     return finder.prepare(clauses).then(function () {
-      if (ticket === rendering) show(text, clauses, finder.run(clauses));
+      if (ticket === rendering) return display(ticket, text, clauses, finder.run(clauses));
+      return null;
     }, failed);
   }
   var rendering = 0;
 
+  // Shows `hits`, the results of the page as their text arrives, in rank order: the first
+  // ones show once their chunk has loaded, not after every chunk of the page.
+  function display(ticket, text, clauses, hits) {
+    var positions = onPage(hits);
+    var stems = {};
+    words(clauses, false).forEach(function (w) { stems[stem(w)] = true; });
+    var listed = -1; // results in the list; -1 until the first of them can be shown
+    function update() {
+      if (ticket !== rendering || listed === positions.length) return;
+      if (listed < 0) {
+        if (positions.length && finder.text(positions[0]) === null) return;
+        show(text, clauses, hits);
+        listed = 0;
+      }
+      while (listed < positions.length && finder.text(positions[listed]) !== null) {
+        list.appendChild(hitItem(hits[listed], stems));
+        listed++;
+      }
+      if (listed === positions.length && hits.length > shown) list.appendChild(moreItem(hits));
+    }
+    update();
+    if (listed === positions.length) return Promise.resolve();
+    return Promise.all(positions.map(function (position) {
+      return finder.loadText([position]).then(update);
+    })).then(function () {}, failed);
+  }
+
+  // Facets, status and an empty list (display fills it).
   function show(text, clauses, hits) {
     renderFacets(hits, clauses);
-    renderHits(hits, clauses);
+    list.textContent = "";
     emptyBox.hidden = hits.length > 0;
     if (!hits.length) renderEmpty(clauses);
     var noun = hits.length === 1 ? " post-mortem" : " post-mortems";
@@ -250,7 +270,7 @@
 
   function results(text) {
     return finder.search(text).then(function (hits) {
-      return hits.map(function (hit) { return docs[hit.position][0]; });
+      return hits.map(function (hit) { return finder.id(hit.position); });
     });
   }
   function failed(error) {
@@ -259,7 +279,6 @@
   }
 
   function start() {
-    docs = finder.docs;
     severities = finder.severities;
     document.getElementById("pm-find-nojs").hidden = true;
     root.classList.add("pm-find-ready");
@@ -300,7 +319,7 @@
     Promise.resolve(first).then(function () { root.setAttribute("data-ready", "true"); });
   }
 
-  try {  // the shards of the query in the URL load while the documents still do
+  try {  // the shards of the query in the URL load while the facts still do
     finder.prepare(parse(currentQuery())).catch(function () {});
   } catch (error) {
     // a query that does not parse: render() shows why

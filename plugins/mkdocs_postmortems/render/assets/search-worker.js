@@ -10,11 +10,17 @@
 importScripts("lunr.js", "finder-core.js");
 
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-var LIMIT = 50; // post-mortems listed; the finder (/find/) shows them all
+// Post-mortems listed; the finder (/find/) shows them all. Material shows the first 10 at
+// once and more as the list scrolls; each listed result loads its text chunk, and ranked
+// results are scattered over the archive, so every one costs a request.
+var LIMIT = 20;
+var FIRST = 10; // what Material shows before the reader scrolls
 var core = self.pmFinderCore;
-var finder = null; // made on the first query: Material sets the worker up on every page load
+var finder = null; // made at SETUP, like Material's own index: the facts and the shard
+                   // directory (a few hundred KB at 10,000, cached) load before the first key
 var latest = 0; // a query typed while an earlier one waits for its shards replaces it
 var pages = []; // Material's index: generated listings, the home page, reading lists, guides
+var pageStems = []; // per page: {title, all} stems (indexPages)
 
 function escape(text) {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -31,15 +37,25 @@ function plain(html) {
   return html.replace(/<[^>]*>/g, " ").replace(/&[a-z#0-9]+;/gi, " ");
 }
 
+// The stems of each page's title, and of its title and text: worked out once, at SETUP,
+// while the reader has not typed yet (stemming every page's text took a few hundred ms).
+function indexPages() {
+  pageStems = pages.map(function (doc) {
+    var title = {};
+    var all = {};
+    core.tokens(plain(doc.title)).forEach(function (t) { title[core.stem(t)] = all[core.stem(t)] = true; });
+    core.tokens(plain(doc.text || "")).forEach(function (t) { all[core.stem(t)] = true; });
+    return { title: title, all: all };
+  });
+}
+
 // Pages from Material's own index whose title (or, ranked lower, text) holds every word.
 function pageGroups(wanted, byTitle) {
   if (!wanted.length) return [];
   var groups = {};
   var order = [];
-  pages.forEach(function (doc) {
-    var have = {};
-    core.tokens(plain(doc.title) + (byTitle ? "" : " " + plain(doc.text || "")))
-      .forEach(function (t) { have[core.stem(t)] = true; });
+  pages.forEach(function (doc, i) {
+    var have = byTitle ? pageStems[i].title : pageStems[i].all;
     var inTitle = wanted.every(function (w) { return have[core.stem(w)]; });
     if (!inTitle) return;
     var path = doc.location.split("#")[0];
@@ -62,27 +78,33 @@ function terms(wanted) {
   return out;
 }
 
-function answer(text) {
+// Answers a query through `send(result)`: first with the results Material shows at once
+// (FIRST, so the reader sees them after a few small chunks), then with all of them.
+function answer(text, send) {
   var clauses;
   try {
     clauses = core.parse(text);
   } catch (error) {
-    return Promise.resolve({ items: [] });
+    send({ items: [] });
+    return Promise.resolve();
   }
-  if (!clauses.length) return Promise.resolve({ items: [] });
-  if (!finder) finder = new core.Finder(new URL("../../", self.location.href).href);
+  if (!clauses.length) {
+    send({ items: [] });
+    return Promise.resolve();
+  }
+  if (!finder) start();
   var wanted = core.words(clauses, false);
   var hasFilters = clauses.some(function (c) { return c.field !== null || c.negated || c.phrase; });
-  return finder.prepare(clauses).then(function () {
-    var stems = {};
-    wanted.forEach(function (w) { stems[core.stem(w)] = true; });
-    var found = finder.run(clauses).slice(0, LIMIT).map(function (hit) {
-      var doc = finder.docs[hit.position];
+  var stems = {};
+  wanted.forEach(function (w) { stems[core.stem(w)] = true; });
+  function result(hits) {
+    var found = hits.map(function (hit) {
+      var doc = finder.doc(hit.position);
       return [{
-        location: doc[8],
-        title: highlight(doc[1], stems),
-        text: "<p>" + escape(doc[0] + " · " + doc[2] + " · " + doc[3]) + "</p><p>" + highlight(doc[5], stems) + "</p>",
-        tags: doc[6].concat(doc[7].map(function (t) { return "#" + t; })).map(escape),
+        location: doc.url,
+        title: highlight(doc.title, stems),
+        text: "<p>" + escape(doc.id + " · " + doc.date + " · " + doc.severity) + "</p><p>" + highlight(doc.summary, stems) + "</p>",
+        tags: doc.services.concat(doc.tags.map(function (t) { return "#" + t; })).map(escape),
         score: hit.score || 1,
         terms: terms(wanted),
       }];
@@ -94,20 +116,44 @@ function answer(text) {
       return !seen[g[0].location.split("#")[0]];
     });
     return { items: titled.concat(found, other) };
+  }
+  function positions(hits) {
+    return hits.map(function (hit) { return hit.position; });
+  }
+  return finder.prepare(clauses).then(function () {
+    // the text of the listed results only: a few small chunks, not the whole archive's
+    var hits = finder.run(clauses).slice(0, LIMIT);
+    var first = hits.slice(0, FIRST);
+    return finder.loadText(positions(first)).then(function () {
+      if (hits.length > first.length) send(result(first));
+      return finder.loadText(positions(hits));
+    }).then(function () {
+      send(result(hits));
+    });
   });
+}
+
+function start() {
+  finder = new core.Finder(new URL("../../", self.location.href).href);
+  finder.ready.catch(function () {}); // a failed load is reported by the query that needs it
 }
 
 self.addEventListener("message", function (event) {
   var message = event.data;
   if (message.type === SETUP) {
     pages = (message.data && message.data.docs) || [];
+    if (!finder) start();
     self.postMessage({ type: READY });
+    indexPages();
   } else if (message.type === QUERY) {
     var ticket = ++latest;
-    answer(String(message.data || "")).then(function (result) {
+    var sent = false;
+    var send = function (result) {
+      sent = true;
       if (ticket === latest) self.postMessage({ type: RESULT, data: result });
-    }, function () {
-      if (ticket === latest) self.postMessage({ type: RESULT, data: { items: [] } });
+    };
+    answer(String(message.data || ""), send).catch(function () {
+      if (!sent) send({ items: [] }); // the first results stay when the rest fail to load
     });
   }
 });
