@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EPOCH, build_site, make_project
+from playwright.sync_api import Error as PlaywrightError
 from test_format import GOOD
 
 # A draft with completeness warnings (no owner, no due date, a vague title).
@@ -78,6 +79,20 @@ def _get(url: str, timeout: float = 30) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, ""
+
+
+def _reloaded_under_us(error: Exception) -> bool:
+    """The preview reloads every open page after a save; a look that meets one starts over."""
+    text = str(error)
+    return any(
+        sign in text
+        for sign in (
+            "interrupted by another navigation",
+            "Execution context was destroyed",
+            "page is navigating",
+            "frame was detached",
+        )
+    )
 
 
 def _until(condition: Callable[[], bool], timeout: float = 120, step: float = 0.3) -> bool:
@@ -152,9 +167,14 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
         path.write_text(BROKEN_OWNER, encoding="utf-8")
 
         def panel_text() -> str:
-            tab.page.goto(url, timeout=60_000)
-            panel = tab.page.locator(".pm-findings")
-            return panel.inner_text() if panel.count() else ""
+            try:
+                tab.page.goto(url, timeout=60_000)
+                panel = tab.page.locator(".pm-findings")
+                return panel.inner_text() if panel.count() else ""
+            except PlaywrightError as error:  # livereload reloaded the page mid-look: look again
+                if not _reloaded_under_us(error):
+                    raise
+                return "\N{NO-BREAK SPACE}"  # matches nothing below, so _until looks again
 
         # (the preview writes the page at once and the pages that list it a moment later,
         # then reloads the browsers: each look below waits for a page that holds still)
@@ -175,14 +195,34 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
 
         # 2. a broken front-matter: the panel, and what the author wrote, not an empty page
         path.write_text(GOOD.replace("title: EU logins", 'title: "EU logins'), encoding="utf-8")
-        assert _until(lambda: "PM105" in panel_text())
-        body = tab.page.locator("article").inner_text()
+
+        def article_text() -> str:
+            try:
+                return tab.page.locator("article").inner_text()
+            except PlaywrightError as error:
+                if not _reloaded_under_us(error):
+                    raise
+                return ""
+
+        assert _until(lambda: "PM105" in panel_text() and "circuit breaker" in article_text())
+        body = article_text()
         assert 'title: "EU logins failing after auth-service deploy' in body  # as text
         assert "The circuit breaker timeout of 60 s" in body  # the body, rendered
 
         # 3. fixed: the panel is gone on the next save
         path.write_text(GOOD.replace("Rolling back", "Rolling back (fixed)"), encoding="utf-8")
-        assert _until(lambda: panel_text() == "" and "(fixed)" in tab.page.content())
+
+        def fixed() -> bool:
+            if panel_text() != "":
+                return False
+            try:
+                return "(fixed)" in tab.page.content()
+            except PlaywrightError as error:
+                if not _reloaded_under_us(error):
+                    raise
+                return False
+
+        assert _until(fixed)
     finally:
         stop.set()
         asker.join(timeout=90)
