@@ -367,17 +367,36 @@ def test_the_header_box_lists_the_cli_order_and_loads_only_their_text(
         page.goto(url)
         page.fill("input.md-search__input", query)
         page.keyboard.press("End")
-        # Material shows ten at once (the first answer), the second answer adds ten more
+        # Material shows ten at once (the first answer), the second answer adds ten more,
+        # and a last result for every match: 21 results in Material's count
         page.wait_for_function(
-            "document.querySelector('.md-search-result__meta').textContent.includes('20')"
+            "document.querySelector('.md-search-result__meta').textContent.includes('21')"
         )
+        items = page.locator(".md-search-result__item")
+        for _ in range(40):  # Material draws four more each time the list reaches its end
+            if items.count() == 21:
+                break
+            for end in ("0", "list.scrollHeight"):
+                page.evaluate(
+                    f"() => {{ const list = document.querySelector('.md-search__scrollwrap');"
+                    f" list.scrollTop = {end}; }}"
+                )
+                page.wait_for_timeout(100)
+        assert items.count() == 21
         shown = page.eval_on_selector_all(
             ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
         )
-        assert [href.split("/")[-2] for href in shown] == [
-            urls[ids.index(i)].split("/")[-2] for i in expected[: len(shown)]
+        assert [href.split("/")[-2] for href in shown[:20]] == [
+            urls[ids.index(i)].split("/")[-2] for i in expected
         ]
-        assert len(shown) >= 10
+        everything = page.locator(".md-search-result__item").last
+        total = len(cli_ids(query, project))
+        assert (
+            everything.locator("h1").inner_text() == f"All {total} matching post-mortems, in Find"
+        )
+        assert "This box lists the first 20. Find lists every match" in everything.inner_text()
+        assert urlparse(shown[-1]).path == "/find/"
+        assert parse_qs(urlparse(shown[-1]).query)["query"] == [query]
         texts = sorted(
             int(Path(p).stem) for p in fetched if p.startswith("/search/postmortems-text/")
         )

@@ -8,7 +8,8 @@ What the browser loads comes in pieces, so the first result comes about as fast 
   order; a query fetches the shards of its own words only;
 - `search/postmortems-facts.json`: what every query filters on and what a result list
   needs to rank and count, in the document list's order (newest first): id, date,
-  severity, status, services, tags, as compact columns (`site_documents`);
+  severity, status, services, tags, as compact columns (`site_documents`), and the
+  finder page's address, where the header box sends a reader for every match;
 - `search/postmortems-text/K.json`: title, summary and URL of the post-mortems at
   positions `K * chunk` to `K * chunk + chunk - 1` (`chunk` is in the facts file). A page
   of results loads the chunks it shows; a phrase loads those of the documents it must read.
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..archive import Archive
+from ..entry import url_for
 from ..escaping import json_text
 from ..render import Page, Renderer
 from ..search import FIELDS, build, utf16
@@ -146,6 +148,8 @@ def write_index(archive: Archive, renderer: Renderer, site: SiteInfo) -> None:
     firsts, shards = postings.shards()
     directory = {"fields": postings.serialize()["fields"], "shards": firsts}
     facts, chunks = site_documents(meta)
+    # where the header box sends a reader for every match (it lists the first 20)
+    facts["find"] = url_for("find/index.md", archive.settings.use_directory_urls)
     files: list[tuple[str, Any]] = [(INDEX, directory), (FACTS, facts)]
     files += [(f"{SHARDS}/{n}.json", shard) for n, shard in enumerate(shards)]
     files += [(f"{TEXTS}/{k}.json", chunk) for k, chunk in enumerate(chunks)]

@@ -154,6 +154,7 @@
       self.names = facts.names;
       self.severities = facts.severities;
       self.chunk = facts.chunk;
+      self.findUrl = facts.find; // the finder page, relative to `base`
       for (var field in self.names) {
         self.lower[field] = self.names[field].map(function (n) { return n.toLowerCase(); });
       }

@@ -115,14 +115,30 @@ function answer(text, send) {
     var other = hasFilters ? [] : pageGroups(wanted, false).filter(function (g) {
       return !seen[g[0].location.split("#")[0]];
     });
-    return { items: titled.concat(found, other) };
+    return { items: titled.concat(found, more, other) };
+  }
+  // Past LIMIT, a last result that says how many match and opens them all in the finder
+  // (Material counts the results it was given, so its own count stops at the box's list).
+  var more = [];
+  function countAll(total) {
+    if (total <= LIMIT) return;
+    more = [[{
+      location: finder.findUrl + "?query=" + encodeURIComponent(text),
+      title: escape("All " + total + " matching post-mortems, in Find"),
+      text: "<p>" + escape("This box lists the first " + LIMIT + ". Find lists every match, " +
+        "with counts by service, tag, severity and year.") + "</p>",
+      score: 0,
+      terms: {},
+    }]];
   }
   function positions(hits) {
     return hits.map(function (hit) { return hit.position; });
   }
   return finder.prepare(clauses).then(function () {
     // the text of the listed results only: a few small chunks, not the whole archive's
-    var hits = finder.run(clauses).slice(0, LIMIT);
+    var all = finder.run(clauses);
+    countAll(all.length);
+    var hits = all.slice(0, LIMIT);
     var first = hits.slice(0, FIRST);
     return finder.loadText(positions(first)).then(function () {
       if (hits.length > first.length) send(result(first));
