@@ -128,7 +128,13 @@ class Tab:
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request) -> None:
+        # Leaving a page cancels what it still loads (the search worker prefetches the
+        # finder's facts on every page): a cancelled request is not a broken one.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed: {request.url} ({request.failure})")
 
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

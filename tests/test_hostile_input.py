@@ -274,6 +274,22 @@ CASES = {
         "control character U+202E (right-to-left override) in `Checkout \\u202egniliaf after …`; "
         "delete it, or write what it stands for in words",
     ),
+    "body-bidi": (  # the narrative too: shown reordered on the page and in review
+        pm().replace("Checkout failed.", "Checkout \u202edeliaf."),
+        "PM110",
+        12,
+        10,
+        "control character U+202E (right-to-left override) in `Checkout \\u202edeliaf.`; "
+        "delete it, or write what it stands for in words",
+    ),
+    "body-nul": (
+        pm().replace("Checkout failed.", "Checkout\x00 failed."),
+        "PM110",
+        12,
+        9,
+        "control character U+0000 (NUL) in `Checkout\\x00 failed.`; delete it, or write "
+        "what it stands for in words",
+    ),
     "raw": (
         pm().replace("Checkout failing", "Checkout\x08 failing"),
         "PM110",

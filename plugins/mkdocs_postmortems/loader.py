@@ -159,7 +159,28 @@ def parse(raw: bytes, doc: Document) -> Document:
         doc.findings.append(doc.finding("PM101", "the file is empty; start from `postmortems new`"))
         return doc
     _split(doc)
+    _body_controls(doc)
     return doc
+
+
+def _body_controls(doc: Document) -> None:
+    """PM110 in the body too: a bidirectional override there reorders what readers and
+    reviewers see of the narrative, and an ESC or NUL is as invisible. One finding a line."""
+    if not HIDDEN.search(doc.body):
+        return
+    for n, line in enumerate(doc.body.split("\n")):
+        found = HIDDEN.search(line)
+        if found is not None:
+            doc.findings.append(
+                doc.finding(
+                    "PM110",
+                    f"control character {describe(found.group(0))} in "
+                    f"`{_excerpt(line, found.start())}`; delete it, or write what it stands "
+                    "for in words",
+                    doc.body_line + n,
+                    found.start() + 1,
+                )
+            )
 
 
 def _split(doc: Document) -> None:

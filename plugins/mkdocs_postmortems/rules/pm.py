@@ -156,16 +156,16 @@ declare(
 declare(
     "PM110",
     "control-character",
-    "The front-matter holds a control character (ESC, NUL, backspace...) or a "
-    "bidirectional override.",
+    "The file holds a control character (ESC, NUL, backspace...) or a bidirectional override.",
     "Control characters are invisible in editors and reviews, cannot be written in the "
     "Atom feed (XML 1.0) or the calendar at all, and can recolour or overwrite a terminal "
     "that prints a title. They usually arrive by pasting from a terminal. The feed and the "
-    "calendar show U+FFFD in their place; the check asks for them to be removed. Tabs and "
-    "line breaks are fine. A bidirectional embedding or override (U+202A to U+202E) is as "
-    "invisible and shows the words after it in another order than they are written, on "
-    "the page and in review; right-to-left text needs none (marks and isolates, such as "
-    "U+200F and U+2067, are fine).",
+    "calendar show U+FFFD in their place; the check asks for them to be removed, in the "
+    "front-matter and in the body alike (one finding a line). Tabs and line breaks are "
+    "fine. A bidirectional embedding or override (U+202A to U+202E) is as invisible and "
+    "shows the words after it in another order than they are written, on the page and in "
+    "review; right-to-left text needs none (marks and isolates, such as U+200F and "
+    "U+2067, are fine).",
     example='title: "Checkout \\e[31mfailing\\e[0m after deploy"',
     rewrite="title: Checkout failing after deploy",
     scope="schema",
