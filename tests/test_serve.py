@@ -13,11 +13,14 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from conftest import EPOCH, build_site, make_project
 from playwright.sync_api import Error as PlaywrightError
 from test_format import GOOD
+
+_T = TypeVar("_T")
 
 # A draft with completeness warnings (no owner, no due date, a vague title).
 DRAFT = (
@@ -81,18 +84,24 @@ def _get(url: str, timeout: float = 30) -> tuple[int, str]:
         return error.code, ""
 
 
-def _reloaded_under_us(error: Exception) -> bool:
-    """The preview reloads every open page after a save; a look that meets one starts over."""
-    text = str(error)
-    return any(
-        sign in text
-        for sign in (
-            "interrupted by another navigation",
-            "Execution context was destroyed",
-            "page is navigating",
-            "frame was detached",
-        )
-    )
+_RELOAD_SIGNS = (
+    "interrupted by another navigation",
+    "Execution context was destroyed",
+    "page is navigating",
+    "frame was detached",
+)
+
+
+def _look(action: Callable[[], _T], otherwise: _T) -> _T:
+    """`action()`, or `otherwise` when the page reloaded under it: the preview reloads every
+    open page after a save, so a look that meets a reload starts over (any other error
+    still fails the test)."""
+    try:
+        return action()
+    except PlaywrightError as error:
+        if not any(sign in str(error) for sign in _RELOAD_SIGNS):
+            raise
+        return otherwise
 
 
 def _until(condition: Callable[[], bool], timeout: float = 120, step: float = 0.3) -> bool:
@@ -167,14 +176,12 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
         path.write_text(BROKEN_OWNER, encoding="utf-8")
 
         def panel_text() -> str:
-            try:
+            def look() -> str:
                 tab.page.goto(url, timeout=60_000)
                 panel = tab.page.locator(".pm-findings")
                 return panel.inner_text() if panel.count() else ""
-            except PlaywrightError as error:  # livereload reloaded the page mid-look: look again
-                if not _reloaded_under_us(error):
-                    raise
-                return "\N{NO-BREAK SPACE}"  # matches nothing below, so _until looks again
+
+            return _look(look, "\N{NO-BREAK SPACE}")  # matches nothing below: look again
 
         # (the preview writes the page at once and the pages that list it a moment later,
         # then reloads the browsers: each look below waits for a page that holds still)
@@ -197,12 +204,7 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
         path.write_text(GOOD.replace("title: EU logins", 'title: "EU logins'), encoding="utf-8")
 
         def article_text() -> str:
-            try:
-                return tab.page.locator("article").inner_text()
-            except PlaywrightError as error:
-                if not _reloaded_under_us(error):
-                    raise
-                return ""
+            return _look(lambda: tab.page.locator("article").inner_text(), "")
 
         assert _until(lambda: "PM105" in panel_text() and "circuit breaker" in article_text())
         body = article_text()
@@ -213,14 +215,7 @@ def test_serve_with_strict_shows_the_findings_panel_and_never_hangs(served, tab)
         path.write_text(GOOD.replace("Rolling back", "Rolling back (fixed)"), encoding="utf-8")
 
         def fixed() -> bool:
-            if panel_text() != "":
-                return False
-            try:
-                return "(fixed)" in tab.page.content()
-            except PlaywrightError as error:
-                if not _reloaded_under_us(error):
-                    raise
-                return False
+            return panel_text() == "" and _look(lambda: "(fixed)" in tab.page.content(), False)
 
         assert _until(fixed)
     finally:

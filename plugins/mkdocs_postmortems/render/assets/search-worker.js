@@ -97,7 +97,7 @@ function answer(text, send) {
   var hasFilters = clauses.some(function (c) { return c.field !== null || c.negated || c.phrase; });
   var stems = {};
   wanted.forEach(function (w) { stems[core.stem(w)] = true; });
-  function result(hits) {
+  function result(hits, total) {
     var found = hits.map(function (hit) {
       var doc = finder.doc(hit.position);
       return [{
@@ -115,14 +115,13 @@ function answer(text, send) {
     var other = hasFilters ? [] : pageGroups(wanted, false).filter(function (g) {
       return !seen[g[0].location.split("#")[0]];
     });
-    return { items: titled.concat(found, more, other) };
+    return { items: titled.concat(found, allInFind(total), other) };
   }
   // Past LIMIT, a last result that says how many match and opens them all in the finder
   // (Material counts the results it was given, so its own count stops at the box's list).
-  var more = [];
-  function countAll(total) {
-    if (total <= LIMIT) return;
-    more = [[{
+  function allInFind(total) {
+    if (total <= LIMIT) return [];
+    return [[{
       location: finder.findUrl + "?query=" + encodeURIComponent(text),
       title: escape("All " + total + " matching post-mortems, in Find"),
       text: "<p>" + escape("This box lists the first " + LIMIT + ". Find lists every match, " +
@@ -137,14 +136,13 @@ function answer(text, send) {
   return finder.prepare(clauses).then(function () {
     // the text of the listed results only: a few small chunks, not the whole archive's
     var all = finder.run(clauses);
-    countAll(all.length);
     var hits = all.slice(0, LIMIT);
     var first = hits.slice(0, FIRST);
     return finder.loadText(positions(first)).then(function () {
-      if (hits.length > first.length) send(result(first));
+      if (hits.length > first.length) send(result(first, all.length));
       return finder.loadText(positions(hits));
     }).then(function () {
-      send(result(hits));
+      send(result(hits, all.length));
     });
   });
 }
